@@ -1,0 +1,101 @@
+/**
+ * Client factory: one SDK client per account × region × service, created on first use and reused
+ * for the whole scan, so the SDK's adaptive retry learns each account's and region's throttling.
+ */
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
+import type { ApiCallCounter } from './api-calls.ts';
+
+/** How clients reach AWS. Built from the settings by the configuration module. */
+export interface AwsClientSettings {
+  /** Endpoint for every service (from `AWS_ENDPOINT_URL`), e.g. an emulator. */
+  endpoint?: string;
+  maxAttempts: number;
+  retryMode: 'standard' | 'adaptive';
+}
+
+export const defaultAwsClientSettings: AwsClientSettings = { maxAttempts: 8, retryMode: 'adaptive' };
+
+/** The shape of every SDK v3 client constructor that estatescan uses. */
+export interface SdkClient {
+  middlewareStack: MiddlewareStack<any, any>;
+  config: { serviceId?: string };
+  send(command: any, options?: any): Promise<any>;
+  destroy(): void;
+}
+export type SdkClientConstructor<C extends SdkClient> = new (config: any) => C;
+
+/** Short service names used in API call keys and IAM actions (`ec2:DescribeInstances`). */
+const iamPrefixByServiceId: Record<string, string> = {
+  EC2: 'ec2',
+  ECS: 'ecs',
+  EKS: 'eks',
+  ECR: 'ecr',
+  'ECR PUBLIC': 'ecr-public',
+  S3: 's3',
+  'S3 Control': 's3',
+  SSM: 'ssm',
+  STS: 'sts',
+  Organizations: 'organizations',
+  DynamoDB: 'dynamodb',
+  SNS: 'sns',
+  SQS: 'sqs',
+};
+
+export function iamPrefix(serviceId: string | undefined): string {
+  return (
+    (serviceId && iamPrefixByServiceId[serviceId]) ??
+    (serviceId ?? 'unknown').toLowerCase().replace(/\s+/g, '-')
+  );
+}
+
+export type CredentialSource = AwsCredentialIdentityProvider | AwsCredentialIdentity | undefined;
+
+/** The clients of one account. `credentials` undefined means the default credential chain. */
+export class AccountClients {
+  readonly #clients = new Map<SdkClientConstructor<SdkClient>, Map<string, SdkClient>>();
+
+  constructor(
+    readonly accountId: string,
+    private readonly credentials: CredentialSource,
+    private readonly settings: AwsClientSettings,
+    private readonly counter?: ApiCallCounter,
+  ) {}
+
+  get<C extends SdkClient>(Client: SdkClientConstructor<C>, region: string): C {
+    let byRegion = this.#clients.get(Client);
+    if (!byRegion) {
+      byRegion = new Map();
+      this.#clients.set(Client, byRegion);
+    }
+    let client = byRegion.get(region) as C | undefined;
+    if (!client) {
+      client = new Client(clientConfig(region, this.credentials, this.settings));
+      this.counter?.instrument(client, iamPrefix(client.config.serviceId));
+      byRegion.set(region, client);
+    }
+    return client;
+  }
+
+  destroy(): void {
+    for (const byRegion of this.#clients.values()) for (const client of byRegion.values()) client.destroy();
+    this.#clients.clear();
+  }
+}
+
+export function clientConfig(region: string, credentials: CredentialSource, settings: AwsClientSettings) {
+  return {
+    region,
+    maxAttempts: settings.maxAttempts,
+    retryMode: settings.retryMode,
+    ...(credentials ? { credentials } : {}),
+    ...(settings.endpoint
+      ? {
+          endpoint: settings.endpoint,
+          // Emulators serve every bucket and account on one host: no virtual-hosted buckets, and no
+          // `<account-id>.` host prefix (S3 Control adds one to every operation).
+          forcePathStyle: true,
+          disableHostPrefix: true,
+        }
+      : {}),
+  };
+}
