@@ -29,6 +29,11 @@ export interface CollectorContext {
   account: AccountScope;
   /** Per-item failures (a field left undefined) are pushed here. */
   errors: CollectionError[];
+  /**
+   * Page size for paginated calls; undefined uses each API's maximum (fewest calls). Tests set it
+   * small to make results span pages.
+   */
+  pageSize?: number;
 }
 
 export interface Collector {

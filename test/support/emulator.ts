@@ -53,7 +53,7 @@ export async function clientsFor(accountId: string, counter?: ApiCallCounter): P
 export async function collectorContext(
   accountId: string,
   region: string,
-  options: { concurrency?: number; counter?: ApiCallCounter } = {},
+  options: { concurrency?: number; counter?: ApiCallCounter; pageSize?: number } = {},
 ): Promise<CollectorContext> {
   return {
     accountId,
@@ -62,5 +62,6 @@ export async function collectorContext(
     concurrency: options.concurrency ?? 8,
     account: new AccountScope(),
     errors: [],
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
   };
 }
