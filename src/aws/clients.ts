@@ -2,6 +2,7 @@
  * Client factory: one SDK client per account × region × service, created on first use and reused
  * for the whole scan, so the SDK's adaptive retry learns each account's and region's throttling.
  */
+import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
 import type { ApiCallCounter } from './api-calls.ts';
 
@@ -69,7 +70,15 @@ export class AccountClients {
     }
     let client = byRegion.get(region) as C | undefined;
     if (!client) {
-      client = new Client(clientConfig(region, this.credentials, this.settings));
+      const config = clientConfig(region, this.credentials, this.settings);
+      const endpoint = this.settings.endpoint;
+      // S3 Control's endpoint rules put the account id in the host name (`<account>.s3-control…`),
+      // which no single-host emulator answers; send it to the endpoint as given.
+      const extra =
+        Client === (S3ControlClient as unknown) && endpoint
+          ? { endpointProvider: () => ({ url: new URL(endpoint) }) }
+          : {};
+      client = new Client({ ...config, ...extra });
       this.counter?.instrument(client, iamPrefix(client.config.serviceId));
       byRegion.set(region, client);
     }

@@ -4,7 +4,7 @@
  */
 import type { AccountClients } from '../aws/clients.ts';
 import { errorCode, errorMessage } from '../aws/errors.ts';
-import type { CollectionError, SourceId, SourceItems, SourceResult, Sources } from './types.ts';
+import type { CollectionError, SourceId, SourceResult, Sources } from './types.ts';
 
 /** Work shared by every region of one account (S3 buckets are listed once per account). */
 export class AccountScope {
@@ -64,12 +64,12 @@ export function collectionError(
 }
 
 /** Runs a source's calls; any failure becomes the source's error, tagged with the failing operation. */
-export async function readSource<K extends SourceId>(
+export async function readSource<T>(
   ctx: Pick<CollectorContext, 'accountId' | 'region'>,
-  source: K,
+  source: SourceId,
   operation: string,
-  fn: (setOperation: (op: string) => void) => Promise<SourceItems[K][]>,
-): Promise<SourceResult<SourceItems[K]>> {
+  fn: (setOperation: (op: string) => void) => Promise<T[]>,
+): Promise<SourceResult<T>> {
   let current = operation;
   try {
     const items = await fn((op) => {

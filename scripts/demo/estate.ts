@@ -1,0 +1,470 @@
+/**
+ * The demo estate: a small, realistic hybrid estate in three member accounts and two regions,
+ * seeded into the emulator through the public AWS APIs (the member accounts are reached by
+ * AssumeRole, as a scan reaches them). Tests use it too, so its contents are exported as data.
+ */
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateFlowLogsCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  EC2Client,
+  type IpPermission,
+  RegisterImageCommand,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  CreateRepositoryCommand,
+  ECRClient,
+  PutLifecyclePolicyCommand,
+  SetRepositoryPolicyCommand,
+} from '@aws-sdk/client-ecr';
+import { CreateClusterCommand as CreateEcsClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand as CreateEksClusterCommand,
+  CreateNodegroupCommand,
+  EKSClient,
+} from '@aws-sdk/client-eks';
+import {
+  type BucketLocationConstraint,
+  CreateBucketCommand,
+  PutBucketVersioningCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+
+export const DEMO_ACCOUNTS = {
+  production: '111111111111',
+  development: '222222222222',
+  edge: '333333333333',
+} as const;
+export const DEMO_REGIONS = ['eu-west-1', 'us-east-1'] as const;
+
+/** Access keys moto attributes to its default (hub) account. */
+export const DEMO_HUB_CREDENTIALS = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'demo-secret-key',
+};
+
+/** Real AMI names of the families the rules care about. */
+export const DEMO_AMIS = {
+  centos7: {
+    Name: 'CentOS Linux 7 x86_64 HVM EBS ENA 2002_01',
+    Description: 'CentOS Linux 7 x86_64 HVM EBS ENA 2002_01',
+  },
+  amazonLinux2: {
+    Name: 'amzn2-ami-hvm-2.0.20240620.0-x86_64-gp2',
+    Description: 'Amazon Linux 2 AMI 2.0.20240620.0 x86_64 HVM gp2',
+  },
+  al2023: {
+    Name: 'al2023-ami-2023.5.20240701.0-kernel-6.1-x86_64',
+    Description: 'Amazon Linux 2023 AMI 2023.5.20240701.0 x86_64 HVM kernel-6.1',
+  },
+  ubuntu2004: {
+    Name: 'ubuntu/images/hvm-ssd/ubuntu-focal-20.04-amd64-server-20240112',
+    Description: 'Canonical, Ubuntu, 20.04 LTS, amd64 focal image',
+  },
+  ubuntu2404: {
+    Name: 'ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20240701',
+    Description: 'Canonical, Ubuntu, 24.04 LTS, amd64 noble image',
+  },
+  windows2012r2: {
+    Name: 'Windows_Server-2012-R2_RTM-English-64Bit-Base-2023.10.11',
+    Description: 'Microsoft Windows Server 2012 R2 RTM 64-bit Locale English AMI provided by Amazon',
+  },
+  rhel9: { Name: 'RHEL-9.4.0_HVM-20240605-x86_64-82-Hourly2-GP2', Description: 'Provided by Red Hat, Inc.' },
+  golden: { Name: 'acme-golden-base-2023-11', Description: 'ACME hardened base image' },
+} as const;
+type AmiKey = keyof typeof DEMO_AMIS;
+
+interface InstanceSpec {
+  name: string;
+  ami: AmiKey;
+  type: string;
+  imdsv2: boolean;
+  groups: string[];
+}
+
+interface GroupSpec {
+  name: string;
+  rules: IpPermission[];
+}
+
+interface RegionSpec {
+  vpcCidr: string;
+  flowLogs: boolean;
+  groups: GroupSpec[];
+  instances: InstanceSpec[];
+  ecsClusters: string[];
+  eksClusters: {
+    name: string;
+    version: string;
+    publicCidrs?: string[];
+    nodegroups: { name: string; amiType: string }[];
+  }[];
+  repositories: {
+    name: string;
+    policy?: 'public' | 'org';
+    scanOnPush: boolean;
+    immutable: boolean;
+    lifecycle: boolean;
+  }[];
+  buckets: { name: string; versioning: 'Enabled' | 'Suspended' | 'Never'; blockPublic: boolean }[];
+}
+
+const anywhere = (from: number, to = from, protocol = 'tcp'): IpPermission => ({
+  IpProtocol: protocol,
+  FromPort: from,
+  ToPort: to,
+  IpRanges: [{ CidrIp: '0.0.0.0/0' }],
+});
+
+const publicPolicy = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'AnyonePull',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+    },
+  ],
+};
+const orgPolicy = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'OrgPull',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+    },
+  ],
+};
+const lifecyclePolicy = {
+  rules: [
+    {
+      rulePriority: 1,
+      description: 'expire untagged images',
+      selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 },
+      action: { type: 'expire' },
+    },
+  ],
+};
+
+/** What each account × region holds. */
+export const DEMO_ESTATE: Record<string, Partial<Record<(typeof DEMO_REGIONS)[number], RegionSpec>>> = {
+  [DEMO_ACCOUNTS.production]: {
+    'eu-west-1': {
+      vpcCidr: '10.10.0.0/16',
+      flowLogs: true,
+      groups: [
+        { name: 'web-public', rules: [anywhere(443), anywhere(80)] },
+        { name: 'ssh-from-anywhere', rules: [anywhere(22)] },
+        {
+          name: 'db-internal',
+          rules: [
+            { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '10.10.0.0/16' }] },
+          ],
+        },
+      ],
+      instances: [
+        {
+          name: 'legacy-billing-1',
+          ami: 'centos7',
+          type: 'm5.large',
+          imdsv2: false,
+          groups: ['ssh-from-anywhere'],
+        },
+        {
+          name: 'legacy-billing-2',
+          ami: 'centos7',
+          type: 'm5.large',
+          imdsv2: false,
+          groups: ['ssh-from-anywhere'],
+        },
+        { name: 'web-1', ami: 'al2023', type: 't3.medium', imdsv2: true, groups: ['web-public'] },
+        { name: 'web-2', ami: 'al2023', type: 't3.medium', imdsv2: true, groups: ['web-public'] },
+        { name: 'batch-1', ami: 'amazonLinux2', type: 'c5.xlarge', imdsv2: true, groups: ['db-internal'] },
+        {
+          name: 'reporting-win',
+          ami: 'windows2012r2',
+          type: 'm5.xlarge',
+          imdsv2: false,
+          groups: ['db-internal'],
+        },
+      ],
+      ecsClusters: ['payments'],
+      eksClusters: [
+        {
+          name: 'platform-prod',
+          version: '1.28',
+          publicCidrs: ['0.0.0.0/0'],
+          nodegroups: [{ name: 'general', amiType: 'AL2_x86_64' }],
+        },
+        {
+          name: 'platform-next',
+          version: '1.33',
+          nodegroups: [{ name: 'general', amiType: 'AL2023_x86_64_STANDARD' }],
+        },
+      ],
+      repositories: [
+        { name: 'payments/api', policy: 'org', scanOnPush: true, immutable: true, lifecycle: true },
+        { name: 'marketing/site', policy: 'public', scanOnPush: false, immutable: false, lifecycle: false },
+      ],
+      buckets: [
+        { name: 'acme-prod-invoices', versioning: 'Enabled', blockPublic: true },
+        { name: 'acme-prod-logs', versioning: 'Never', blockPublic: true },
+      ],
+    },
+    'us-east-1': {
+      vpcCidr: '10.11.0.0/16',
+      flowLogs: false,
+      groups: [
+        { name: 'rdp-open', rules: [anywhere(3389)] },
+        {
+          name: 'everything-open',
+          rules: [
+            { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
+          ],
+        },
+      ],
+      instances: [
+        { name: 'dr-billing', ami: 'centos7', type: 'm5.large', imdsv2: false, groups: ['everything-open'] },
+        { name: 'jump-win', ami: 'windows2012r2', type: 't3.large', imdsv2: false, groups: ['rdp-open'] },
+      ],
+      ecsClusters: [],
+      eksClusters: [],
+      repositories: [],
+      buckets: [{ name: 'acme-prod-dr-backups', versioning: 'Suspended', blockPublic: false }],
+    },
+  },
+  [DEMO_ACCOUNTS.development]: {
+    'eu-west-1': {
+      vpcCidr: '10.20.0.0/16',
+      flowLogs: false,
+      groups: [{ name: 'dev-web', rules: [anywhere(8080), anywhere(443)] }],
+      instances: [
+        { name: 'dev-api', ami: 'ubuntu2404', type: 't3.small', imdsv2: true, groups: ['dev-web'] },
+        { name: 'dev-worker', ami: 'ubuntu2004', type: 't3.small', imdsv2: false, groups: ['dev-web'] },
+        { name: 'dev-rhel', ami: 'rhel9', type: 't3.small', imdsv2: true, groups: [] },
+        { name: 'dev-golden', ami: 'golden', type: 't3.micro', imdsv2: true, groups: [] },
+      ],
+      ecsClusters: ['dev-services'],
+      eksClusters: [
+        {
+          name: 'dev',
+          version: '1.31',
+          publicCidrs: ['203.0.113.0/24'],
+          nodegroups: [{ name: 'spot', amiType: 'BOTTLEROCKET_x86_64' }],
+        },
+      ],
+      repositories: [{ name: 'sandbox/tools', scanOnPush: false, immutable: false, lifecycle: false }],
+      buckets: [{ name: 'acme-dev-artifacts', versioning: 'Never', blockPublic: false }],
+    },
+  },
+  [DEMO_ACCOUNTS.edge]: {
+    'eu-west-1': {
+      vpcCidr: '10.30.0.0/16',
+      flowLogs: true,
+      groups: [{ name: 'edge-gateway', rules: [anywhere(443), anywhere(9200)] }],
+      instances: [
+        { name: 'edge-gateway', ami: 'al2023', type: 't3.medium', imdsv2: true, groups: ['edge-gateway'] },
+      ],
+      ecsClusters: ['factory-floor'],
+      eksClusters: [{ name: 'stores', version: '1.30', nodegroups: [] }],
+      repositories: [
+        { name: 'edge/agent', policy: 'org', scanOnPush: true, immutable: true, lifecycle: true },
+      ],
+      buckets: [{ name: 'acme-edge-telemetry', versioning: 'Enabled', blockPublic: true }],
+    },
+    'us-east-1': {
+      vpcCidr: '10.31.0.0/16',
+      flowLogs: false,
+      groups: [],
+      instances: [],
+      ecsClusters: [],
+      eksClusters: [],
+      repositories: [],
+      buckets: [],
+    },
+  },
+};
+
+interface ClientOptions {
+  endpoint: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+async function memberCredentials(endpoint: string, accountId: string) {
+  const sts = new STSClient({ region: 'us-east-1', endpoint, credentials: DEMO_HUB_CREDENTIALS });
+  const response = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${accountId}:role/demo-seeder`,
+      RoleSessionName: 'demo-seed',
+    }),
+  );
+  const c = response.Credentials!;
+  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+}
+
+async function seedRegion(options: ClientOptions, region: string, spec: RegionSpec): Promise<void> {
+  const config = { region, ...options, forcePathStyle: true };
+  const ec2 = new EC2Client(config);
+  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: spec.vpcCidr }))).Vpc!.VpcId!;
+  const subnetCidr = spec.vpcCidr.replace(/\.0\.0\/16$/, '.1.0/24');
+  const subnetId = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: subnetCidr }))).Subnet!
+    .SubnetId!;
+  if (spec.flowLogs) {
+    await ec2.send(
+      new CreateFlowLogsCommand({
+        ResourceIds: [vpcId],
+        ResourceType: 'VPC',
+        TrafficType: 'ALL',
+        LogDestinationType: 'cloud-watch-logs',
+        LogGroupName: 'vpc-flow-logs',
+        DeliverLogsPermissionArn: 'arn:aws:iam::123456789012:role/flow-logs',
+      }),
+    );
+  }
+  const groupIds = new Map<string, string>();
+  for (const group of spec.groups) {
+    const groupId = (
+      await ec2.send(
+        new CreateSecurityGroupCommand({ GroupName: group.name, Description: group.name, VpcId: vpcId }),
+      )
+    ).GroupId!;
+    groupIds.set(group.name, groupId);
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: group.rules }),
+    );
+  }
+  const amiIds = new Map<AmiKey, string>();
+  for (const instance of spec.instances) {
+    let imageId = amiIds.get(instance.ami);
+    if (!imageId) {
+      imageId = (await ec2.send(new RegisterImageCommand(DEMO_AMIS[instance.ami]))).ImageId!;
+      amiIds.set(instance.ami, imageId);
+    }
+    await ec2.send(
+      new RunInstancesCommand({
+        ImageId: imageId,
+        MinCount: 1,
+        MaxCount: 1,
+        InstanceType: instance.type as never,
+        SubnetId: subnetId,
+        ...(instance.groups.length ? { SecurityGroupIds: instance.groups.map((g) => groupIds.get(g)!) } : {}),
+        MetadataOptions: { HttpTokens: instance.imdsv2 ? 'required' : 'optional', HttpEndpoint: 'enabled' },
+        TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: instance.name }] }],
+      }),
+    );
+  }
+
+  const ecs = new ECSClient(config);
+  for (const name of spec.ecsClusters) await ecs.send(new CreateEcsClusterCommand({ clusterName: name }));
+
+  const eks = new EKSClient(config);
+  for (const cluster of spec.eksClusters) {
+    await eks.send(
+      new CreateEksClusterCommand({
+        name: cluster.name,
+        version: cluster.version,
+        roleArn: 'arn:aws:iam::000000000000:role/eks-cluster',
+        resourcesVpcConfig: {
+          subnetIds: [subnetId],
+          endpointPublicAccess: Boolean(cluster.publicCidrs),
+          endpointPrivateAccess: true,
+          ...(cluster.publicCidrs ? { publicAccessCidrs: cluster.publicCidrs } : {}),
+        },
+      }),
+    );
+    for (const nodegroup of cluster.nodegroups) {
+      await eks.send(
+        new CreateNodegroupCommand({
+          clusterName: cluster.name,
+          nodegroupName: nodegroup.name,
+          nodeRole: 'arn:aws:iam::000000000000:role/eks-node',
+          subnets: [subnetId],
+          amiType: nodegroup.amiType as never,
+          scalingConfig: { minSize: 1, maxSize: 4, desiredSize: 2 },
+        }),
+      );
+    }
+  }
+
+  const ecr = new ECRClient(config);
+  for (const repo of spec.repositories) {
+    await ecr.send(
+      new CreateRepositoryCommand({
+        repositoryName: repo.name,
+        imageScanningConfiguration: { scanOnPush: repo.scanOnPush },
+        imageTagMutability: repo.immutable ? 'IMMUTABLE' : 'MUTABLE',
+      }),
+    );
+    if (repo.policy) {
+      await ecr.send(
+        new SetRepositoryPolicyCommand({
+          repositoryName: repo.name,
+          policyText: JSON.stringify(repo.policy === 'public' ? publicPolicy : orgPolicy),
+        }),
+      );
+    }
+    if (repo.lifecycle) {
+      await ecr.send(
+        new PutLifecyclePolicyCommand({
+          repositoryName: repo.name,
+          lifecyclePolicyText: JSON.stringify(lifecyclePolicy),
+        }),
+      );
+    }
+  }
+
+  const s3 = new S3Client(config);
+  for (const bucket of spec.buckets) {
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: bucket.name,
+        ...(region === 'us-east-1'
+          ? {}
+          : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+      }),
+    );
+    if (bucket.versioning !== 'Never') {
+      await s3.send(
+        new PutBucketVersioningCommand({
+          Bucket: bucket.name,
+          VersioningConfiguration: { Status: bucket.versioning },
+        }),
+      );
+    }
+    if (bucket.blockPublic) {
+      await s3.send(
+        new PutPublicAccessBlockCommand({
+          Bucket: bucket.name,
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            IgnorePublicAcls: true,
+            BlockPublicPolicy: true,
+            RestrictPublicBuckets: true,
+          },
+        }),
+      );
+    }
+  }
+  for (const client of [ec2, ecs, eks, ecr, s3]) client.destroy();
+}
+
+/** Seeds the demo estate into a running emulator. */
+export async function seedDemoEstate(endpoint: string): Promise<void> {
+  await Promise.all(
+    Object.entries(DEMO_ESTATE).map(async ([accountId, regions]) => {
+      const credentials = await memberCredentials(endpoint, accountId);
+      for (const [region, spec] of Object.entries(regions)) {
+        if (spec) await seedRegion({ endpoint, credentials }, region, spec);
+      }
+    }),
+  );
+}

@@ -1,0 +1,62 @@
+/**
+ * The `estatescan` command. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or
+ * configuration error, 3 the run finished but some targets or sources failed.
+ */
+import { type Environment, quietSdkNodeVersionWarning, readEnvironment } from '../config/environment.ts';
+import { EstatescanError, UsageError } from '../errors.ts';
+import { inventoryCommand } from './commands/inventory.ts';
+import { type CommandIo, processIo } from './io.ts';
+
+export const mainHelp = `estatescan — inventory and compliance for hybrid AWS estates
+
+Usage: estatescan <command> [options]
+
+Commands:
+  inventory   list VPCs, EC2 instances and AMIs, security groups, ECS clusters and their
+              (ECS Anywhere) hosts, EKS clusters (connected ones too) and node groups, ECR
+              repositories, S3 buckets and SSM managed (on-premises) instances
+Run 'estatescan <command> --help' for its options.`;
+
+const commands: Record<string, (args: string[], env: Environment, io: CommandIo) => Promise<number>> = {
+  inventory: inventoryCommand,
+};
+
+export async function main(argv: string[], env: Environment, io: CommandIo): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(`${mainHelp}\n`);
+    return command ? 0 : 2;
+  }
+  const run = commands[command];
+  if (!run) {
+    io.stderr(`estatescan: unknown command "${command}"\n\n${mainHelp}\n`);
+    return 2;
+  }
+  try {
+    return await run(args, env, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`estatescan ${command}: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof EstatescanError) {
+      io.stderr(`estatescan ${command}: ${error.message}\n`);
+      return 3;
+    }
+    throw error;
+  }
+}
+
+const invokedDirectly = process.argv[1] && /(?:main\.ts|estatescan(?:\.js)?)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  quietSdkNodeVersionWarning();
+  main(process.argv.slice(2), readEnvironment(), processIo()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`estatescan: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}

@@ -1,0 +1,116 @@
+/**
+ * Target and run options shared by `scan` and `inventory`, parsed from flags and validated once.
+ */
+import { parseArgs } from 'node:util';
+import type { Environment } from '../config/environment.ts';
+import {
+  describeIssues,
+  type PerformanceSettings,
+  performanceSettingsSchema,
+  type TargetSettings,
+  targetSettingsSchema,
+} from '../config/settings.ts';
+import { UsageError } from '../errors.ts';
+
+export const targetOptionSpec = {
+  accounts: { type: 'string' },
+  'exclude-accounts': { type: 'string' },
+  'role-name': { type: 'string' },
+  'external-id': { type: 'string' },
+  'assume-role-in-caller-account': { type: 'boolean' },
+  regions: { type: 'string' },
+  concurrency: { type: 'string' },
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface RunOptions {
+  targets: TargetSettings;
+  performance: PerformanceSettings;
+  region: string;
+  format: string;
+  output?: string;
+  quiet: boolean;
+}
+
+const list = (value: string | undefined) =>
+  value
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export function parseCommandArgs<T extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(
+  args: string[],
+  spec: T,
+) {
+  try {
+    return parseArgs({ args, options: spec, allowPositionals: false, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}. Run with --help for the options.`);
+  }
+}
+
+export function toRunOptions(
+  values: Record<string, string | boolean | undefined>,
+  env: Environment,
+  formats: readonly string[],
+): RunOptions {
+  const problems: string[] = [];
+  const accounts =
+    values.accounts === 'organization' ? 'organization' : list(values.accounts as string | undefined);
+  const regions = values.regions === 'all' ? 'all' : list(values.regions as string | undefined);
+  const targets = targetSettingsSchema.safeParse({
+    ...(accounts ? { accounts } : {}),
+    ...(values['exclude-accounts'] ? { excludeAccounts: list(values['exclude-accounts'] as string) } : {}),
+    ...(regions ? { regions } : {}),
+    ...(values['role-name'] ? { roleName: values['role-name'] } : {}),
+    ...(values['external-id'] ? { externalId: values['external-id'] } : {}),
+    ...(values['assume-role-in-caller-account'] ? { assumeRoleInCallerAccount: true } : {}),
+  });
+  if (!targets.success) problems.push(...describeIssues(targets.error, '--'));
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  const performance = performanceSettingsSchema.safeParse(
+    concurrency === undefined ? {} : { targetConcurrency: concurrency },
+  );
+  if (!performance.success)
+    problems.push(
+      ...describeIssues(performance.error, '--concurrency ').map((p) => p.replace('targetConcurrency: ', '')),
+    );
+  const format = (values.format as string | undefined) ?? 'table';
+  if (!formats.includes(format))
+    problems.push(`--format: must be one of ${formats.join(', ')} (got "${format}")`);
+  const region = env.region;
+  if (
+    !region &&
+    (targets.success ? targets.data.regions === undefined || targets.data.regions === 'all' : true)
+  ) {
+    problems.push('no region: set AWS_REGION or pass --regions');
+  }
+  if (problems.length || !targets.success || !performance.success) {
+    throw new UsageError(`Invalid options:\n  ${problems.join('\n  ')}`, problems);
+  }
+  return {
+    targets: targets.data,
+    performance: performance.data,
+    region:
+      region ?? (Array.isArray(targets.data.regions) ? (targets.data.regions[0] as string) : 'us-east-1'),
+    format,
+    ...(values.output ? { output: values.output as string } : {}),
+    quiet: Boolean(values.quiet),
+  };
+}
+
+export const targetOptionsHelp = `Targets:
+  --accounts <id,id|organization>  accounts to scan (default: the caller's own account)
+  --exclude-accounts <id,id>       accounts to leave out
+  --role-name <name>               role assumed in member accounts (default EstatescanReadOnly)
+  --external-id <id>               external id for AssumeRole
+  --assume-role-in-caller-account  assume the role in the caller's account too
+  --regions <r1,r2|all>            regions (default: AWS_REGION; all = every enabled region)
+  --concurrency <n>                targets scanned at once (default 8)
+Output:
+  --format, -f <format>            output format
+  --output, -o <file>              write the output to a file instead of stdout
+  --quiet, -q                      no progress on stderr`;
