@@ -34,6 +34,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { HybridData, InstanceInformation } from './hybrid-stand-in.ts';
 
 export const DEMO_ACCOUNTS = {
   production: '111111111111',
@@ -102,6 +103,8 @@ interface RegionSpec {
     name: string;
     version: string;
     publicCidrs?: string[];
+    /** EKS hybrid nodes: the on-premises network the cluster's remote nodes live in. */
+    remoteNodeCidr?: string;
     nodegroups: { name: string; amiType: string }[];
   }[];
   repositories: {
@@ -275,7 +278,7 @@ export const DEMO_ESTATE: Record<string, Partial<Record<(typeof DEMO_REGIONS)[nu
         { name: 'edge-gateway', ami: 'al2023', type: 't3.medium', imdsv2: true, groups: ['edge-gateway'] },
       ],
       ecsClusters: ['factory-floor'],
-      eksClusters: [{ name: 'stores', version: '1.30', nodegroups: [] }],
+      eksClusters: [{ name: 'stores', version: '1.30', remoteNodeCidr: '192.168.50.0/24', nodegroups: [] }],
       repositories: [
         { name: 'edge/agent', policy: 'org', scanOnPush: true, immutable: true, lifecycle: true },
       ],
@@ -379,6 +382,9 @@ async function seedRegion(options: ClientOptions, region: string, spec: RegionSp
           endpointPrivateAccess: true,
           ...(cluster.publicCidrs ? { publicAccessCidrs: cluster.publicCidrs } : {}),
         },
+        ...(cluster.remoteNodeCidr
+          ? { remoteNetworkConfig: { remoteNodeNetworks: [{ cidrs: [cluster.remoteNodeCidr] }] } }
+          : {}),
       }),
     );
     for (const nodegroup of cluster.nodegroups) {
@@ -468,3 +474,118 @@ export async function seedDemoEstate(endpoint: string): Promise<void> {
     }),
   );
 }
+
+const day = 86_400;
+/** Seconds since the epoch, as the JSON protocol carries timestamps. */
+const at = (iso: string) => Date.parse(iso) / 1000;
+
+function onPremHost(
+  id: string,
+  name: string,
+  ip: string,
+  platform: Pick<InstanceInformation, 'PlatformType' | 'PlatformName' | 'PlatformVersion'>,
+  options: { lost?: boolean; latestAgent?: boolean } = {},
+): InstanceInformation {
+  return {
+    InstanceId: id,
+    ResourceType: 'ManagedInstance',
+    Name: name,
+    ComputerName: `${name}.factory.acme.internal`,
+    IPAddress: ip,
+    PingStatus: options.lost ? 'ConnectionLost' : 'Online',
+    LastPingDateTime: options.lost ? at('2026-11-02T08:15:00Z') : at('2026-11-25T09:00:00Z'),
+    AgentVersion: options.latestAgent === false ? '3.1.1188.0' : '3.3.1142.0',
+    IsLatestVersion: options.latestAgent !== false,
+    ActivationId: 'a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+    IamRole: 'SSMServiceRole',
+    RegistrationDate: at('2023-03-14T10:00:00Z') + day,
+    ...platform,
+  };
+}
+
+/** An ECS Anywhere container instance, as `DescribeContainerInstances` returns it. */
+function externalHost(region: string, managedInstanceId: string, id: string, connected: boolean) {
+  return {
+    containerInstanceArn: `arn:aws:ecs:${region}:${DEMO_ACCOUNTS.edge}:container-instance/factory-floor/${id}`,
+    ec2InstanceId: managedInstanceId,
+    status: 'ACTIVE',
+    agentConnected: connected,
+    runningTasksCount: connected ? 3 : 0,
+    pendingTasksCount: 0,
+    registeredAt: at('2024-05-06T07:00:00Z'),
+    versionInfo: { agentVersion: '1.86.3', agentHash: 'a1b2c3d', dockerVersion: 'DockerVersion: 25.0.6' },
+    attributes: [
+      { name: 'ecs.capability.external' },
+      { name: 'ecs.os-type', value: 'linux' },
+      { name: 'ecs.os-family', value: 'LINUX' },
+    ],
+  };
+}
+
+/**
+ * The on-premises half of the demo estate, which the emulator cannot hold: SSM managed instances
+ * (two ECS Anywhere hosts, two EKS hybrid nodes, a plain hybrid-activated server), the ECS
+ * Anywhere container instances, and an ECR Public repository. Served to the scan by the hybrid stand-in (see hybrid-stand-in.ts).
+ */
+export const DEMO_HYBRID: HybridData = {
+  managedInstances: {
+    [DEMO_ACCOUNTS.edge]: {
+      'eu-west-1': [
+        onPremHost('mi-0a1b2c3d4e5f60001', 'line-controller-1', '10.200.1.11', {
+          PlatformType: 'Linux',
+          PlatformName: 'CentOS Linux',
+          PlatformVersion: '7',
+        }),
+        onPremHost(
+          'mi-0a1b2c3d4e5f60002',
+          'line-controller-2',
+          '10.200.1.12',
+          { PlatformType: 'Linux', PlatformName: 'Ubuntu', PlatformVersion: '22.04' },
+          { lost: true },
+        ),
+        onPremHost('mi-0a1b2c3d4e5f60003', 'store-node-1', '192.168.50.21', {
+          PlatformType: 'Linux',
+          PlatformName: 'Ubuntu',
+          PlatformVersion: '20.04',
+        }),
+        onPremHost('mi-0a1b2c3d4e5f60004', 'store-node-2', '192.168.50.22', {
+          PlatformType: 'Linux',
+          PlatformName: 'Red Hat Enterprise Linux',
+          PlatformVersion: '9.4',
+        }),
+        onPremHost(
+          'mi-0a1b2c3d4e5f60005',
+          'scada-historian',
+          '10.200.9.40',
+          {
+            PlatformType: 'Windows',
+            PlatformName: 'Microsoft Windows Server 2012 R2 Standard',
+            PlatformVersion: '6.3.9600',
+          },
+          { latestAgent: false },
+        ),
+      ],
+    },
+  },
+  externalContainerInstances: {
+    [DEMO_ACCOUNTS.edge]: {
+      'eu-west-1': {
+        'factory-floor': [
+          externalHost('eu-west-1', 'mi-0a1b2c3d4e5f60001', 'c0ffee0000000000000000000000aa01', true),
+          externalHost('eu-west-1', 'mi-0a1b2c3d4e5f60002', 'c0ffee0000000000000000000000aa02', false),
+        ],
+      },
+    },
+  },
+  publicRepositories: {
+    [DEMO_ACCOUNTS.production]: [
+      {
+        repositoryArn: `arn:aws:ecr-public::${DEMO_ACCOUNTS.production}:repository/acme/cli`,
+        registryId: DEMO_ACCOUNTS.production,
+        repositoryName: 'acme/cli',
+        repositoryUri: 'public.ecr.aws/acme/acme/cli',
+        createdAt: at('2024-02-01T12:00:00Z'),
+      },
+    ],
+  },
+};

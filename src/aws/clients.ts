@@ -33,7 +33,7 @@ const iamPrefixByServiceId: Record<string, string> = {
   ECR: 'ecr',
   'ECR PUBLIC': 'ecr-public',
   S3: 's3',
-  'S3 Control': 's3',
+  'S3 Control': 's3control',
   SSM: 'ssm',
   STS: 'sts',
   Organizations: 'organizations',

@@ -81,6 +81,17 @@ export function inventoryRows(snapshot: Snapshot): InventoryRow[] {
         .join(' · '),
     });
   }
+  for (const image of sources['ec2.images']?.ok ? sources['ec2.images'].items : []) {
+    add({
+      ...base,
+      resourceType: 'ec2.images',
+      resourceId: image.imageId,
+      name: image.name ?? '',
+      state: image.deprecationTime ? `deprecated ${image.deprecationTime}` : '',
+      os: osLabel(image.os),
+      detail: [image.ownerAlias ?? image.ownerId, image.creationDate].filter(Boolean).join(' · '),
+    });
+  }
   for (const g of sources['ec2.securityGroups']?.ok ? sources['ec2.securityGroups'].items : []) {
     add({
       ...base,

@@ -1,0 +1,189 @@
+/**
+ * ECR collector: private repositories (settings, parsed policy, lifecycle policy presence, tags),
+ * the registry's scanning configuration, and ECR Public repositories.
+ *
+ * Per repository it makes three calls (policy, lifecycle policy, tags), repositories bounded by
+ * `ctx.concurrency`. A repository whose policy, lifecycle policy or tags could not be read stays in
+ * the inventory with that field unknown and the error recorded. ECR Public is a us-east-1-only
+ * service: its API has no endpoint anywhere else, so in other regions the source is an empty list
+ * without a call (the account's public repositories are reported once, in us-east-1's snapshot).
+ */
+import {
+  ECRClient,
+  GetLifecyclePolicyCommand,
+  GetRegistryScanningConfigurationCommand,
+  GetRepositoryPolicyCommand,
+  ListTagsForResourceCommand,
+  paginateDescribeRepositories,
+  type Repository,
+} from '@aws-sdk/client-ecr';
+import {
+  ECRPUBLICClient,
+  paginateDescribeRepositories as paginateDescribePublicRepositories,
+} from '@aws-sdk/client-ecr-public';
+import { errorCode } from '../../aws/errors.ts';
+import { type Collector, type CollectorContext, iso, readField, readSource, tagsOf } from '../collector.ts';
+import { mapWithConcurrency } from '../concurrency.ts';
+import { parsePolicy } from '../policy.ts';
+import type {
+  EcrPublicRepository,
+  EcrRegistryScanning,
+  EcrRepository,
+  ParsedPolicy,
+  SourceId,
+  SourceResult,
+  Sources,
+} from '../types.ts';
+
+/** The only region with an ECR Public API endpoint. */
+export const ECR_PUBLIC_REGION = 'us-east-1';
+
+/** DescribeRepositories (private and public) accepts maxResults up to 1000. */
+function ecrPageSize(ctx: CollectorContext): number {
+  return Math.min(1000, Math.max(1, ctx.pageSize ?? 1000));
+}
+
+async function repositoryPolicy(
+  ctx: CollectorContext,
+  client: ECRClient,
+  repositoryName: string,
+): Promise<ParsedPolicy | null | undefined> {
+  return readField(ctx, 'ecr.repositories', 'ecr:GetRepositoryPolicy', repositoryName, async () => {
+    try {
+      const response = await client.send(new GetRepositoryPolicyCommand({ repositoryName }));
+      return response.policyText ? parsePolicy(response.policyText) : null;
+    } catch (error) {
+      if (errorCode(error) === 'RepositoryPolicyNotFoundException') return null;
+      throw error;
+    }
+  });
+}
+
+async function hasLifecyclePolicy(
+  ctx: CollectorContext,
+  client: ECRClient,
+  repositoryName: string,
+): Promise<boolean | undefined> {
+  return readField(ctx, 'ecr.repositories', 'ecr:GetLifecyclePolicy', repositoryName, async () => {
+    try {
+      const response = await client.send(new GetLifecyclePolicyCommand({ repositoryName }));
+      return !!response.lifecyclePolicyText;
+    } catch (error) {
+      if (errorCode(error) === 'LifecyclePolicyNotFoundException') return false;
+      throw error;
+    }
+  });
+}
+
+async function repositoryOf(
+  ctx: CollectorContext,
+  client: ECRClient,
+  r: Repository & { repositoryName: string; repositoryArn: string },
+): Promise<EcrRepository> {
+  // One call after another per repository: `ctx.concurrency` then bounds the calls in flight.
+  const policy = await repositoryPolicy(ctx, client, r.repositoryName);
+  const lifecycle = await hasLifecyclePolicy(ctx, client, r.repositoryName);
+  const tags = await readField(
+    ctx,
+    'ecr.repositories',
+    'ecr:ListTagsForResource',
+    r.repositoryName,
+    async () => {
+      const response = await client.send(new ListTagsForResourceCommand({ resourceArn: r.repositoryArn }));
+      return tagsOf(response.tags);
+    },
+  );
+  return {
+    repositoryName: r.repositoryName,
+    repositoryArn: r.repositoryArn,
+    ...(r.repositoryUri ? { repositoryUri: r.repositoryUri } : {}),
+    ...(r.registryId ? { registryId: r.registryId } : {}),
+    ...(r.createdAt ? { createdAt: iso(r.createdAt) } : {}),
+    ...(r.imageTagMutability ? { imageTagMutability: r.imageTagMutability } : {}),
+    scanOnPush: r.imageScanningConfiguration?.scanOnPush ?? false,
+    ...(r.encryptionConfiguration?.encryptionType
+      ? { encryptionType: r.encryptionConfiguration.encryptionType }
+      : {}),
+    ...(policy !== undefined ? { policy } : {}),
+    ...(lifecycle !== undefined ? { hasLifecyclePolicy: lifecycle } : {}),
+    // Tags are informational (no rule reads them); when unreadable the error is recorded.
+    tags: tags ?? {},
+  };
+}
+
+export async function collectRepositories(ctx: CollectorContext): Promise<SourceResult<EcrRepository>> {
+  const client = ctx.clients.get(ECRClient, ctx.region);
+  return readSource(ctx, 'ecr.repositories', 'ecr:DescribeRepositories', async () => {
+    const raw: (Repository & { repositoryName: string; repositoryArn: string })[] = [];
+    for await (const page of paginateDescribeRepositories({ client, pageSize: ecrPageSize(ctx) }, {})) {
+      for (const r of page.repositories ?? []) {
+        if (r.repositoryName && r.repositoryArn) {
+          raw.push(r as Repository & { repositoryName: string; repositoryArn: string });
+        }
+      }
+    }
+    return mapWithConcurrency(raw, ctx.concurrency, (r) => repositoryOf(ctx, client, r));
+  });
+}
+
+export async function collectRegistryScanning(
+  ctx: CollectorContext,
+): Promise<SourceResult<EcrRegistryScanning>> {
+  const client = ctx.clients.get(ECRClient, ctx.region);
+  return readSource(ctx, 'ecr.registryScanning', 'ecr:GetRegistryScanningConfiguration', async () => {
+    const response = await client.send(new GetRegistryScanningConfigurationCommand({}));
+    const configuration = response.scanningConfiguration;
+    return [
+      {
+        ...(response.registryId ? { registryId: response.registryId } : {}),
+        ...(configuration?.scanType ? { scanType: configuration.scanType } : {}),
+        rules: (configuration?.rules ?? []).map((rule) => ({
+          ...(rule.scanFrequency ? { scanFrequency: rule.scanFrequency } : {}),
+          filters: (rule.repositoryFilters ?? []).map((f) => f.filter).filter((f): f is string => !!f),
+        })),
+      },
+    ];
+  });
+}
+
+export async function collectPublicRepositories(
+  ctx: CollectorContext,
+): Promise<SourceResult<EcrPublicRepository>> {
+  // Not a failure and not a hidden one: ECR Public has no API outside us-east-1, so there is nothing
+  // to read here; the account's public repositories belong to its us-east-1 snapshot.
+  if (ctx.region !== ECR_PUBLIC_REGION) return { ok: true, items: [] };
+  const client = ctx.clients.get(ECRPUBLICClient, ECR_PUBLIC_REGION);
+  return readSource(ctx, 'ecrPublic.repositories', 'ecr-public:DescribeRepositories', async () => {
+    const repositories: EcrPublicRepository[] = [];
+    for await (const page of paginateDescribePublicRepositories({ client, pageSize: ecrPageSize(ctx) }, {})) {
+      for (const r of page.repositories ?? []) {
+        if (!r.repositoryName) continue;
+        repositories.push({
+          repositoryName: r.repositoryName,
+          ...(r.repositoryArn ? { repositoryArn: r.repositoryArn } : {}),
+          ...(r.repositoryUri ? { repositoryUri: r.repositoryUri } : {}),
+          ...(r.registryId ? { registryId: r.registryId } : {}),
+          ...(r.createdAt ? { createdAt: iso(r.createdAt) } : {}),
+        });
+      }
+    }
+    return repositories;
+  });
+}
+
+export const ecrCollector: Collector = {
+  name: 'ecr',
+  produces: ['ecr.repositories', 'ecr.registryScanning', 'ecrPublic.repositories'],
+  async collect(ctx, wanted: ReadonlySet<SourceId>): Promise<Sources> {
+    const [repositories, registryScanning, publicRepositories] = await Promise.all([
+      wanted.has('ecr.repositories') ? collectRepositories(ctx) : undefined,
+      wanted.has('ecr.registryScanning') ? collectRegistryScanning(ctx) : undefined,
+      wanted.has('ecrPublic.repositories') ? collectPublicRepositories(ctx) : undefined,
+    ]);
+    return {
+      ...(repositories ? { 'ecr.repositories': repositories } : {}),
+      ...(registryScanning ? { 'ecr.registryScanning': registryScanning } : {}),
+      ...(publicRepositories ? { 'ecrPublic.repositories': publicRepositories } : {}),
+    };
+  },
+};

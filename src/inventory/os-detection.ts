@@ -1,0 +1,508 @@
+/**
+ * Telling an operating system from what AWS reports about an instance: the AMI's name and
+ * description, the billing platform details, and the SSM agent's platform fields.
+ *
+ * Every answer is a lifecycle catalogue key (`family` + `version`) or an explicit "unknown" with the
+ * reason and, where the family alone is known, a hint. Nothing is guessed: a name that does not
+ * follow a known pattern is unknown, however likely its OS looks.
+ */
+import { type OsFamily, osFamilyNames, osLifecycle } from '../../rules/data/lifecycle.ts';
+import type { DetectedOs, Image } from './types.ts';
+
+type Unknown = Extract<DetectedOs, { known: false }>;
+
+/** What a text says: a family, and a catalogue-style version key when it names one. */
+interface Reading {
+  family: OsFamily;
+  version?: string;
+}
+
+type Reader = (text: string) => Reading | undefined;
+
+// ---------------------------------------------------------------- version normalization
+
+/** `2012` + R2 → `2012-r2`, the catalogue's Windows Server key. */
+function windowsVersionKey(year: string, r2: boolean): string {
+  return r2 ? `${year}-r2` : year;
+}
+
+/**
+ * Windows reports a kernel build, not a product year, in `PlatformVersion`; only LTSC server builds
+ * are mapped (10.0.17763 is also Windows 10 1809, so the caller checks the name says Server).
+ */
+const windowsServerBuilds: Record<string, string> = {
+  '6.1.7600': '2008-r2',
+  '6.1.7601': '2008-r2',
+  '6.2.9200': '2012',
+  '6.3.9600': '2012-r2',
+  '10.0.14393': '2016',
+  '10.0.17763': '2019',
+  '10.0.20348': '2022',
+  '10.0.26100': '2025',
+};
+
+/** `15.1` → `15-sp1`, `15` or `15.0` → `15`, `12.5` → `12-sp5`. */
+function slesVersionKey(major: string, servicePack: string | undefined): string {
+  return servicePack && Number(servicePack) > 0 ? `${major}-sp${Number(servicePack)}` : major;
+}
+
+/** The major version (`7.6.2004` → `7`, `8.10` → `8`), without leading zeros. */
+function majorOf(version: string): string | undefined {
+  const major = /^\s*(\d+)/.exec(version)?.[1];
+  return major === undefined ? undefined : String(Number(major));
+}
+
+/** `2` → `2`, `2023.5.20240624` → `2023`, `2018.03` → `2018.03`, `2017.09.1` → `2017.09`. */
+function amazonLinuxVersionKey(version: string): string | undefined {
+  const dated = /^\s*(\d{4})\.(\d{2})(?!\d)/.exec(version);
+  if (dated && dated[1] !== '2023') return `${dated[1]}.${dated[2]}`;
+  return majorOf(version);
+}
+
+/** `22.04`, `22.04.4` → `22.04`. */
+function ubuntuVersionKey(version: string): string | undefined {
+  return /^\s*(\d{2}\.\d{2})(?!\d)/.exec(version)?.[1];
+}
+
+/** Turns an SSM `PlatformVersion` into the catalogue key for `family`. */
+function ssmVersionKey(family: OsFamily, version: string): string | undefined {
+  switch (family) {
+    case 'amazon-linux':
+      return amazonLinuxVersionKey(version);
+    case 'ubuntu':
+      return ubuntuVersionKey(version);
+    case 'sles': {
+      const match = /^\s*(\d+)(?:\.(\d+))?/.exec(version);
+      return match?.[1] ? slesVersionKey(match[1], match[2]) : undefined;
+    }
+    default:
+      return majorOf(version);
+  }
+}
+
+// ---------------------------------------------------------------- readers of AMI names and descriptions
+
+// Token boundaries: these names are hyphen/underscore/slash separated, so `\b` (which treats `_` as a
+// word character) would miss `Windows_Server` and match inside `x86_64`.
+const windowsPattern = /windows[\s_-]*server[\s_-]*(\d{4})(?:[\s_-]*(R2)(?![a-z]))?/i;
+
+const readWindows: Reader = (text) => {
+  const match = windowsPattern.exec(text);
+  if (match?.[1]) return { family: 'windows-server', version: windowsVersionKey(match[1], !!match[2]) };
+  if (/windows/i.test(text)) return { family: 'windows-server' };
+  return undefined;
+};
+
+const readAmazonLinux: Reader = (text) => {
+  // AL2023 first: `amazon-eks-node-al2023-…` would otherwise read as an EKS AL2 node.
+  if (/(?:^|[^a-z0-9])al2023(?!\d)/i.test(text)) return { family: 'amazon-linux', version: '2023' };
+  // `amzn2-ami-kernel-5.10-hvm-2.0.…`: the prefix says AL2; the kernel version is not the OS version.
+  if (/(?:^|[^a-z0-9])amzn2(?!\d)/i.test(text)) return { family: 'amazon-linux', version: '2' };
+  const firstGeneration = /(?:^|[^a-z0-9])amzn-ami(?:-[a-z]+)*-(\d{4}\.\d{2})(?!\d)/i.exec(text);
+  if (firstGeneration?.[1]) return { family: 'amazon-linux', version: firstGeneration[1] };
+  // EKS-optimized AL2 (`amazon-eks-node-1.29-v…`, `amazon-eks-gpu-node-…`, `amazon-eks-arm64-node-…`).
+  if (/(?:^|[^a-z0-9])amazon-eks-(?:[a-z0-9]+-)?node-\d/i.test(text)) {
+    return { family: 'amazon-linux', version: '2' };
+  }
+  // Descriptions: `Amazon Linux 2 AMI 2.0.…`, `Amazon Linux AMI 2.0.… ECS HVM` (ECS-optimized AL2),
+  // `Amazon Linux AMI 2018.03.0.…`, `Amazon Linux 2023 AMI …`, `… with AmazonLinux2 image`.
+  const described = /amazon[\s_-]*linux[\s_-]*(?:ami[\s_-]*)?(\d{4}\.\d{2}|\d{4}|\d)(?!\d)/i.exec(text);
+  if (described?.[1]) {
+    const version = amazonLinuxVersionKey(described[1]);
+    return version ? { family: 'amazon-linux', version } : { family: 'amazon-linux' };
+  }
+  if (/amzn-ami|amazon[\s_-]*linux/i.test(text)) return { family: 'amazon-linux' };
+  return undefined;
+};
+
+const ubuntuCodenames: Record<string, string> = {
+  trusty: '14.04',
+  xenial: '16.04',
+  bionic: '18.04',
+  cosmic: '18.10',
+  disco: '19.04',
+  eoan: '19.10',
+  focal: '20.04',
+  groovy: '20.10',
+  hirsute: '21.04',
+  impish: '21.10',
+  jammy: '22.04',
+  kinetic: '22.10',
+  lunar: '23.04',
+  mantic: '23.10',
+  noble: '24.04',
+  oracular: '24.10',
+  plucky: '25.04',
+  questing: '25.10',
+  resolute: '26.04',
+};
+const ubuntuCodenamePattern = new RegExp(
+  `(?:^|[^a-z])(${Object.keys(ubuntuCodenames).join('|')})(?![a-z])`,
+  'i',
+);
+
+const readUbuntu: Reader = (text) => {
+  if (!/ubuntu/i.test(text)) return undefined;
+  // `YY.04`/`YY.10` not preceded by a digit or dot, so `k8s_1.29` and `2024.04.10` do not count.
+  const number = /(?:^|[^\d.])(\d{2}\.(?:04|10))(?![\d])/.exec(text)?.[1];
+  if (number) return { family: 'ubuntu', version: number };
+  const codename = ubuntuCodenamePattern.exec(text)?.[1]?.toLowerCase();
+  const version = codename ? ubuntuCodenames[codename] : undefined;
+  return version ? { family: 'ubuntu', version } : { family: 'ubuntu' };
+};
+
+const readCentosStream: Reader = (text) => {
+  if (!/centos[\s_-]*stream/i.test(text)) return undefined;
+  // `CentOS Stream 9 …`, `CentOS-Stream-ec2-9-…`, `CentOS-Stream-GenericCloud-8-…`; the words in between
+  // may not contain `_`, so `x86_64` cannot supply a version.
+  const match = /centos[\s_-]*stream(?:[\s_-]*|(?:[\s-]+[a-z][a-z0-9]*)+[\s-]+)(\d{1,2})(?!\d)/i.exec(text);
+  const major = match?.[1] ? majorOf(match[1]) : undefined;
+  return major ? { family: 'centos-stream', version: major } : { family: 'centos-stream' };
+};
+
+const readCentos: Reader = (text) => {
+  if (!/centos/i.test(text) || /centos[\s_-]*stream/i.test(text)) return undefined;
+  // `CentOS 7.9.2009 x86_64`, `CentOS Linux 7 x86_64 HVM EBS ENA 2002_01-…`, `CentOS-7-x86_64-…`.
+  const match = /centos(?:[\s_-]*linux)?(?:[\s_-]*release)?[\s_-]*(\d{1,2})(?!\d)/i.exec(text);
+  const major = match?.[1] ? majorOf(match[1]) : undefined;
+  return major ? { family: 'centos', version: major } : { family: 'centos' };
+};
+
+const readRhel: Reader = (text) => {
+  // `RHEL-8.6.0_HVM-…`, `RHEL-8.10.0_HVM-…` (major 8), `RHEL_HA-8.4.0_HVM-…`, `RHEL-SAP-8.2.0_HVM-…`.
+  const match =
+    /(?:^|[^a-z])(?:rhel|red[\s_-]*hat[\s_-]*enterprise[\s_-]*linux(?:[\s_-]*server)?)(?:[\s_-]*(?:sap|ha|for[\s_-]*sap(?:[\s_-]*(?:solutions|applications))?|byos))*[\s_-]*(\d{1,2})(?!\d)/i.exec(
+      text,
+    );
+  const major = match?.[1] ? majorOf(match[1]) : undefined;
+  if (major) return { family: 'rhel', version: major };
+  // Official RHEL AMI descriptions only say `Provided by Red Hat, Inc.`
+  if (/(?:^|[^a-z])rhel(?![a-z])|red[\s_-]*hat/i.test(text)) return { family: 'rhel' };
+  return undefined;
+};
+
+const readRocky: Reader = (text) => {
+  if (!/(?:^|[^a-z])rocky/i.test(text)) return undefined;
+  // `Rocky-8-ec2-8.5-20211114.2.x86_64`, `Rocky-9-EC2-Base-9.3-…`, `Rocky Linux 8.6 …`.
+  const match = /rocky(?:[\s_-]*linux)?[\s_-]*(\d{1,2})(?!\d)/i.exec(text);
+  const major = match?.[1] ? majorOf(match[1]) : undefined;
+  return major ? { family: 'rocky', version: major } : { family: 'rocky' };
+};
+
+const readAlma: Reader = (text) => {
+  if (!/alma[\s_-]*linux/i.test(text)) return undefined;
+  // `AlmaLinux OS 9.3.20231113 x86_64`.
+  const match = /alma[\s_-]*linux(?:[\s_-]*os)?[\s_-]*(\d{1,2})(?!\d)/i.exec(text);
+  const major = match?.[1] ? majorOf(match[1]) : undefined;
+  return major ? { family: 'almalinux', version: major } : { family: 'almalinux' };
+};
+
+const readOracle: Reader = (text) => {
+  // `OL8.7-x86_64-HVM-2023-03-07`: anchored, because `OL` inside another name means nothing.
+  const short = /^OL(\d{1,2})(?=[._-]|U\d|$)/i.exec(text);
+  if (short?.[1]) return { family: 'oracle-linux', version: String(Number(short[1])) };
+  const match = /oracle[\s_-]*linux(?:[\s_-]*server)?(?:[\s_-]*release)?[\s_-]*R?(\d{1,2})(?!\d)/i.exec(text);
+  const major = match?.[1] ? majorOf(match[1]) : undefined;
+  if (major) return { family: 'oracle-linux', version: major };
+  if (/oracle[\s_-]*linux/i.test(text)) return { family: 'oracle-linux' };
+  return undefined;
+};
+
+const readSles: Reader = (text) => {
+  // `suse-sles-15-sp5-v20230620-hvm-ssd-x86_64`, `suse-sles-sap-15-sp4-…`, `suse-sles-15-v2020…`,
+  // `SUSE Linux Enterprise Server 15 SP5 (HVM, 64-bit, SSD-Backed)`.
+  const match =
+    /(?:(?:^|[^a-z])sles|suse[\s_-]*linux[\s_-]*enterprise[\s_-]*server)(?:[\s_-]*(?:sap|for[\s_-]*sap(?:[\s_-]*applications)?|byos|hpc))*[\s_-]*(\d{2})(?:[\s_-]*sp(\d{1,2}))?(?!\d)/i.exec(
+      text,
+    );
+  if (match?.[1]) return { family: 'sles', version: slesVersionKey(match[1], match[2]) };
+  if (/(?:^|[^a-z])sles(?![a-z])|suse[\s_-]*linux[\s_-]*enterprise[\s_-]*server/i.test(text)) {
+    return { family: 'sles' };
+  }
+  return undefined;
+};
+
+const debianCodenames: Record<string, string> = {
+  squeeze: '6',
+  wheezy: '7',
+  jessie: '8',
+  stretch: '9',
+  buster: '10',
+  bullseye: '11',
+  bookworm: '12',
+  trixie: '13',
+};
+const debianCodenamePattern = new RegExp(
+  `(?:^|[^a-z])(${Object.keys(debianCodenames).join('|')})(?![a-z])`,
+  'i',
+);
+
+const readDebian: Reader = (text) => {
+  if (!/(?:^|[^a-z])debian/i.test(text)) return undefined;
+  // `debian-12-arm64-…`, `Debian 12 (20240507-1740)`, `debian-stretch-hvm-x86_64-gp2-…`.
+  const number = /debian(?:[\s_-]*gnu\/linux)?[\s_-]*(\d{1,2})(?!\d)/i.exec(text)?.[1];
+  if (number) return { family: 'debian', version: String(Number(number)) };
+  const codename = debianCodenamePattern.exec(text)?.[1]?.toLowerCase();
+  const version = codename ? debianCodenames[codename] : undefined;
+  return version ? { family: 'debian', version } : { family: 'debian' };
+};
+
+/** In order of precedence: a reading with a version beats one without, then the earlier reader wins. */
+const readers: readonly Reader[] = [
+  readWindows,
+  readAmazonLinux,
+  readUbuntu,
+  readCentosStream,
+  readCentos,
+  readRhel,
+  readRocky,
+  readAlma,
+  readOracle,
+  readSles,
+  readDebian,
+];
+
+/** Systems estatescan recognizes but has no lifecycle dates for, so the reason can name them. */
+const uncataloguedSystems: readonly (readonly [RegExp, string])[] = [
+  [/bottlerocket/i, 'Bottlerocket'],
+  [/mac[\s_-]*os/i, 'macOS'],
+  [/freebsd/i, 'FreeBSD'],
+  [/fedora/i, 'Fedora'],
+  [/flatcar/i, 'Flatcar Container Linux'],
+  [/opensuse/i, 'openSUSE'],
+];
+
+function readOs(text: string): Reading | undefined {
+  let familyOnly: Reading | undefined;
+  for (const read of readers) {
+    const reading = read(text);
+    if (reading?.version) return reading;
+    familyOnly ??= reading;
+  }
+  return familyOnly;
+}
+
+function uncataloguedSystem(text: string): string | undefined {
+  return uncataloguedSystems.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+// ---------------------------------------------------------------- results
+
+/** A reading with a version, checked against the catalogue. */
+function fromReading(
+  reading: Reading & { version: string },
+  source: 'ami-name' | 'ami-description' | 'ssm',
+  evidence: string,
+  where: string,
+): DetectedOs {
+  const entry = osLifecycle(reading.family, reading.version);
+  if (entry) {
+    return { known: true, family: entry.family, version: entry.version, name: entry.name, source, evidence };
+  }
+  return {
+    known: false,
+    reason: `${osFamilyNames[reading.family]} ${reading.version} (${where}) is not in the lifecycle catalogue`,
+    familyHint: reading.family,
+  };
+}
+
+function hasVersion(reading: Reading | undefined): reading is Reading & { version: string } {
+  return reading?.version !== undefined;
+}
+
+function unknownOs(reason: string, familyHint: string | undefined): Unknown {
+  return familyHint ? { known: false, reason, familyHint } : { known: false, reason };
+}
+
+/**
+ * The OS of an AMI, from its name and then its description. An AMI whose name and description follow
+ * no known pattern is unknown (a Windows one with `familyHint: 'windows-server'` from its platform
+ * details), even when the name suggests an OS in a way a pattern does not cover.
+ */
+export function osFromImage(image: {
+  imageId: string;
+  name?: string;
+  description?: string;
+  ownerId?: string;
+  platformDetails?: string;
+}): DetectedOs {
+  const name = image.name?.trim() ?? '';
+  const description = image.description?.trim() ?? '';
+  const fromName = name ? readOs(name) : undefined;
+  if (hasVersion(fromName))
+    return fromReading(fromName, 'ami-name', name, `AMI ${image.imageId} name "${name}"`);
+  const fromDescription = description ? readOs(description) : undefined;
+  if (hasVersion(fromDescription)) {
+    return fromReading(
+      fromDescription,
+      'ami-description',
+      description,
+      `AMI ${image.imageId} description "${description}"`,
+    );
+  }
+
+  const platformHint = image.platformDetails
+    ? platformFamilyHint(undefined, image.platformDetails)
+    : undefined;
+  const familyHint = fromName?.family ?? fromDescription?.family ?? platformHint?.familyHint;
+  if (!name && !description) {
+    return unknownOs(`AMI ${image.imageId} has no name or description to tell its OS from`, familyHint);
+  }
+  if (fromName) {
+    const family = osFamilyNames[fromName.family];
+    return unknownOs(`AMI ${image.imageId} name "${name}" names ${family} but no version`, familyHint);
+  }
+  if (fromDescription) {
+    const family = osFamilyNames[fromDescription.family];
+    return unknownOs(
+      `AMI ${image.imageId} description "${description}" names ${family} but no version`,
+      familyHint,
+    );
+  }
+  const looked =
+    name && description
+      ? `name "${name}" and description "${description}"`
+      : name
+        ? `name "${name}"`
+        : `description "${description}"`;
+  const other = uncataloguedSystem(`${name} ${description}`);
+  if (other) {
+    return unknownOs(
+      `AMI ${image.imageId} ${looked}: ${other} is not in the lifecycle catalogue`,
+      familyHint,
+    );
+  }
+  return unknownOs(`AMI ${image.imageId} ${looked}: no known OS naming pattern matches`, familyHint);
+}
+
+/** Billing platform details that name a family (never a version), most specific first. */
+const platformFamilies: readonly (readonly [RegExp, OsFamily])[] = [
+  [/windows/i, 'windows-server'],
+  [/red hat/i, 'rhel'],
+  [/suse/i, 'sles'],
+  [/ubuntu/i, 'ubuntu'],
+];
+
+/**
+ * What the instance's `Platform` and `PlatformDetails` tell: at most a family, never a version, so
+ * the result is always unknown, with a `familyHint` when the family is named (`Linux/UNIX` names none).
+ */
+export function osFromPlatformDetails(platform?: string, platformDetails?: string): DetectedOs {
+  return platformFamilyHint(platform, platformDetails);
+}
+
+function platformFamilyHint(platform: string | undefined, platformDetails: string | undefined): Unknown {
+  const details = platformDetails?.trim();
+  const text = [platform, details].filter(Boolean).join(' ');
+  if (!text) return { known: false, reason: 'the instance reports no platform details' };
+  const family = platformFamilies.find(([pattern]) => pattern.test(text))?.[1];
+  const said = details ? `platform details "${details}"` : `platform "${platform}"`;
+  if (family) return unknownOs(`${said} name ${osFamilyNames[family]} but not its version`, family);
+  return unknownOs(`${said} name no distribution, so the OS and its version are unknown`, undefined);
+}
+
+/** SSM `PlatformName` values (`NAME` from `/etc/os-release` on Linux), most specific first. */
+const ssmLinuxNames: readonly (readonly [RegExp, OsFamily])[] = [
+  [/^amazon\s*linux/i, 'amazon-linux'],
+  [/^centos\s*stream/i, 'centos-stream'],
+  [/^centos/i, 'centos'],
+  [/^red\s*hat\s*enterprise\s*linux/i, 'rhel'],
+  [/^rocky/i, 'rocky'],
+  [/^alma\s*linux/i, 'almalinux'],
+  [/^oracle\s*linux/i, 'oracle-linux'],
+  [/^ubuntu/i, 'ubuntu'],
+  [/^debian/i, 'debian'],
+  [/^(?:sles|suse\s*linux\s*enterprise\s*server)/i, 'sles'],
+];
+
+/**
+ * The OS an SSM managed instance reports (`DescribeInstanceInformation`'s `PlatformType`,
+ * `PlatformName`, `PlatformVersion`). For Windows the version is a build number, mapped to a
+ * Windows Server release when the name does not carry the year.
+ */
+export function osFromSsm(
+  platformType?: string,
+  platformName?: string,
+  platformVersion?: string,
+): DetectedOs {
+  const name = platformName?.trim().replace(/\s+/g, ' ') ?? '';
+  const version = platformVersion?.trim() ?? '';
+  const evidence = [name, version].filter(Boolean).join(' ');
+  const said = evidence ? `SSM platform "${evidence}"` : 'SSM platform (empty)';
+  const where = `from ${said}`;
+
+  if (/mac/i.test(platformType ?? '') || /mac\s*os/i.test(name)) {
+    return unknownOs(`${said} is macOS, which is not in the lifecycle catalogue`, undefined);
+  }
+  if (/windows/i.test(platformType ?? '') || /windows/i.test(name)) {
+    const year = windowsPattern.exec(name);
+    if (year?.[1]) {
+      return fromReading(
+        { family: 'windows-server', version: windowsVersionKey(year[1], !!year[2]) },
+        'ssm',
+        evidence,
+        where,
+      );
+    }
+    // A name without the year: trust the build only for a server edition (or when there is no name).
+    if (!name || /server/i.test(name)) {
+      const build = version.split('.').slice(0, 3).join('.');
+      const release = windowsServerBuilds[build];
+      if (release) return fromReading({ family: 'windows-server', version: release }, 'ssm', evidence, where);
+      return unknownOs(
+        `${said} is a Windows build that is not a known Windows Server release`,
+        'windows-server',
+      );
+    }
+    return unknownOs(
+      `${said} is a Windows client edition, which is not in the lifecycle catalogue`,
+      undefined,
+    );
+  }
+
+  const family = ssmLinuxNames.find(([pattern]) => pattern.test(name))?.[1];
+  if (!family) {
+    const other = uncataloguedSystem(name);
+    return unknownOs(
+      other
+        ? `${said} is ${other}, which is not in the lifecycle catalogue`
+        : `${said} is not a known operating system`,
+      undefined,
+    );
+  }
+  const key = version ? ssmVersionKey(family, version) : undefined;
+  if (!key) return unknownOs(`${said} names ${osFamilyNames[family]} but no usable version`, family);
+  return fromReading({ family, version: key }, 'ssm', evidence, where);
+}
+
+/**
+ * An EC2 instance's OS: from its AMI when that tells, else from SSM when the instance is managed and
+ * SSM tells, else unknown with the platform details' family hint and every reason why.
+ * `image` is undefined when the AMI could not be described (deregistered or not shared).
+ */
+export function resolveInstanceOs(
+  instance: { imageId?: string; platform?: string; platformDetails?: string },
+  image: Image | undefined,
+  managed?: { platformType?: string; platformName?: string; platformVersion?: string },
+): DetectedOs {
+  if (image?.os.known) return image.os;
+  const fromSsm = managed
+    ? osFromSsm(managed.platformType, managed.platformName, managed.platformVersion)
+    : undefined;
+  if (fromSsm?.known) return fromSsm;
+  const fromPlatform = platformFamilyHint(instance.platform, instance.platformDetails);
+
+  const reasons: string[] = [];
+  if (image && !image.os.known) reasons.push(image.os.reason);
+  else if (!image && instance.imageId) {
+    reasons.push(`AMI ${instance.imageId} is deregistered or not shared with this account`);
+  } else if (!image) reasons.push('the instance has no AMI id');
+  if (fromSsm && !fromSsm.known) reasons.push(fromSsm.reason);
+  reasons.push(fromPlatform.reason);
+
+  const familyHint =
+    (image && !image.os.known ? image.os.familyHint : undefined) ??
+    (fromSsm && !fromSsm.known ? fromSsm.familyHint : undefined) ??
+    fromPlatform.familyHint;
+  return unknownOs(reasons.join('; '), familyHint);
+}

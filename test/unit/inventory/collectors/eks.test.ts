@@ -1,0 +1,369 @@
+import {
+  AccessDeniedException,
+  type Cluster,
+  DescribeClusterCommand,
+  DescribeNodegroupCommand,
+  EKSClient,
+  ListClustersCommand,
+  ListNodegroupsCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-eks';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AccountClients } from '../../../../src/aws/clients.ts';
+import { AccountScope, type CollectorContext } from '../../../../src/inventory/collector.ts';
+import { eksCollector } from '../../../../src/inventory/collectors/eks.ts';
+import type { SourceId } from '../../../../src/inventory/types.ts';
+
+const ACCOUNT = '111111111111';
+const REGION = 'eu-west-1';
+const clusterArn = (name: string) => `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${name}`;
+
+const eksMock = mockClient(EKSClient);
+
+function makeContext(options: { pageSize?: number } = {}): CollectorContext {
+  return {
+    accountId: ACCOUNT,
+    region: REGION,
+    clients: new AccountClients(
+      ACCOUNT,
+      { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' },
+      { maxAttempts: 1, retryMode: 'standard' },
+    ),
+    concurrency: 4,
+    account: new AccountScope(),
+    errors: [],
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+  };
+}
+
+const both: ReadonlySet<SourceId> = new Set(['eks.clusters', 'eks.nodegroups']);
+
+/** An EKS-run cluster shaped like the DescribeCluster API reference. */
+function eksRunCluster(name: string, overrides: Partial<Cluster> = {}): Cluster {
+  return {
+    name,
+    arn: clusterArn(name),
+    createdAt: new Date('2023-05-10T08:00:00.000Z'),
+    version: '1.29',
+    endpoint: `https://ABCDEF0123456789.gr7.${REGION}.eks.amazonaws.com`,
+    roleArn: `arn:aws:iam::${ACCOUNT}:role/eks-cluster`,
+    resourcesVpcConfig: {
+      subnetIds: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'],
+      securityGroupIds: ['sg-0123456789abcdef0'],
+      clusterSecurityGroupId: 'sg-0fedcba9876543210',
+      vpcId: 'vpc-0abc1234',
+      endpointPublicAccess: true,
+      endpointPrivateAccess: false,
+      publicAccessCidrs: ['0.0.0.0/0'],
+    },
+    kubernetesNetworkConfig: { serviceIpv4Cidr: '172.20.0.0/16', ipFamily: 'ipv4' },
+    status: 'ACTIVE',
+    platformVersion: 'eks.7',
+    tags: { env: 'prod' },
+    ...overrides,
+  };
+}
+
+describe('eksCollector', () => {
+  afterEach(() => {
+    eksMock.reset();
+  });
+
+  it('(client mock: moto cannot emulate EKS connected clusters) maps an EKS Anywhere cluster as connected and never lists its node groups', async () => {
+    // Prepare
+    eksMock.on(ListClustersCommand).resolves({ clusters: ['onprem', 'prod'] });
+    eksMock
+      .on(DescribeClusterCommand, { name: 'prod' })
+      .resolves({ cluster: eksRunCluster('prod') })
+      .on(DescribeClusterCommand, { name: 'onprem' })
+      .resolves({
+        cluster: {
+          name: 'onprem',
+          arn: clusterArn('onprem'),
+          createdAt: new Date('2024-01-15T09:30:00.000Z'),
+          status: 'ACTIVE',
+          connectorConfig: {
+            activationId: '7d1ab2c3-0000-4e5f-8a9b-0c1d2e3f4a5b',
+            activationExpiry: new Date('2024-01-18T09:30:00.000Z'),
+            provider: 'EKS_ANYWHERE',
+            roleArn: `arn:aws:iam::${ACCOUNT}:role/eks-connector-agent`,
+          },
+          tags: { site: 'dc-paris' },
+        },
+      });
+    eksMock.on(ListNodegroupsCommand).resolves({ nodegroups: ['workers'] });
+    eksMock.on(DescribeNodegroupCommand).resolves({
+      nodegroup: {
+        nodegroupName: 'workers',
+        nodegroupArn: `arn:aws:eks:${REGION}:${ACCOUNT}:nodegroup/prod/workers/1ec5a1b2-3c4d-5e6f-7a8b-9c0d1e2f3a4b`,
+        clusterName: 'prod',
+        version: '1.29',
+        releaseVersion: '1.29.0-20240129',
+        createdAt: new Date('2023-05-10T09:00:00.000Z'),
+        status: 'ACTIVE',
+        capacityType: 'SPOT',
+        scalingConfig: { minSize: 1, maxSize: 6, desiredSize: 3 },
+        instanceTypes: ['m6i.large', 'm5.large'],
+        subnets: ['subnet-0a1b2c3d'],
+        amiType: 'AL2_x86_64',
+        nodeRole: `arn:aws:iam::${ACCOUNT}:role/eks-node`,
+        diskSize: 20,
+        health: { issues: [] },
+        tags: { env: 'prod' },
+      },
+    });
+
+    // Act
+    const sources = await eksCollector.collect(makeContext(), both);
+
+    // Assess
+    expect(sources['eks.clusters']).toEqual({
+      ok: true,
+      items: [
+        {
+          name: 'onprem',
+          arn: clusterArn('onprem'),
+          status: 'ACTIVE',
+          createdAt: '2024-01-15T09:30:00.000Z',
+          connectorProvider: 'EKS_ANYWHERE',
+          connected: true,
+          publicAccessCidrs: [],
+          subnetIds: [],
+          securityGroupIds: [],
+          remoteNodeNetworks: [],
+          remotePodNetworks: [],
+          tags: { site: 'dc-paris' },
+        },
+        {
+          name: 'prod',
+          arn: clusterArn('prod'),
+          version: '1.29',
+          platformVersion: 'eks.7',
+          status: 'ACTIVE',
+          createdAt: '2023-05-10T08:00:00.000Z',
+          connected: false,
+          endpointPublicAccess: true,
+          endpointPrivateAccess: false,
+          publicAccessCidrs: ['0.0.0.0/0'],
+          vpcId: 'vpc-0abc1234',
+          subnetIds: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'],
+          securityGroupIds: ['sg-0123456789abcdef0'],
+          remoteNodeNetworks: [],
+          remotePodNetworks: [],
+          tags: { env: 'prod' },
+        },
+      ],
+    });
+    expect(sources['eks.nodegroups']).toEqual({
+      ok: true,
+      items: [
+        {
+          clusterName: 'prod',
+          nodegroupName: 'workers',
+          nodegroupArn: `arn:aws:eks:${REGION}:${ACCOUNT}:nodegroup/prod/workers/1ec5a1b2-3c4d-5e6f-7a8b-9c0d1e2f3a4b`,
+          status: 'ACTIVE',
+          version: '1.29',
+          releaseVersion: '1.29.0-20240129',
+          amiType: 'AL2_x86_64',
+          capacityType: 'SPOT',
+          instanceTypes: ['m6i.large', 'm5.large'],
+          scaling: { minSize: 1, maxSize: 6, desiredSize: 3 },
+          tags: { env: 'prod' },
+        },
+      ],
+    });
+    expect(eksMock.commandCalls(ListClustersCommand)[0]?.args[0].input).toEqual({
+      include: ['all'],
+      maxResults: 100,
+    });
+    expect(eksMock.commandCalls(ListNodegroupsCommand).map((call) => call.args[0].input.clusterName)).toEqual(
+      ['prod'],
+    );
+  });
+
+  it('collects only clusters when node groups are not wanted, flattening every remote network of a hybrid-nodes cluster', async () => {
+    // Prepare
+    eksMock.on(ListClustersCommand).resolves({ clusters: ['hybrid'] });
+    eksMock.on(DescribeClusterCommand).resolves({
+      cluster: eksRunCluster('hybrid', {
+        remoteNetworkConfig: {
+          remoteNodeNetworks: [{ cidrs: ['10.80.0.0/16', '10.81.0.0/16'] }, { cidrs: ['192.168.10.0/24'] }],
+          remotePodNetworks: [{ cidrs: ['10.90.0.0/16'] }],
+        },
+      }),
+    });
+    eksMock.on(ListNodegroupsCommand).resolves({ nodegroups: [] });
+
+    // Act
+    const sources = await eksCollector.collect(makeContext(), new Set(['eks.clusters']));
+
+    // Assess
+    expect(sources['eks.clusters']).toMatchObject({
+      ok: true,
+      items: [
+        {
+          name: 'hybrid',
+          remoteNodeNetworks: ['10.80.0.0/16', '10.81.0.0/16', '192.168.10.0/24'],
+          remotePodNetworks: ['10.90.0.0/16'],
+        },
+      ],
+    });
+    // Only clusters were wanted: no node group calls.
+    expect(Object.keys(sources)).toEqual(['eks.clusters']);
+    expect(eksMock.commandCalls(ListNodegroupsCommand)).toHaveLength(0);
+  });
+
+  it('follows nextToken for clusters and node groups with the page size asked for, skipping what was deleted meanwhile', async () => {
+    // Prepare
+    eksMock
+      .on(ListClustersCommand)
+      .resolves({ clusters: ['a', 'b'], nextToken: 'clusters-2' })
+      .on(ListClustersCommand, { nextToken: 'clusters-2' })
+      .resolves({ clusters: ['c'] });
+    eksMock
+      .on(DescribeClusterCommand)
+      .callsFake((input: { name: string }) => ({ cluster: eksRunCluster(input.name) }))
+      .on(DescribeClusterCommand, { name: 'b' })
+      .rejects(new ResourceNotFoundException({ $metadata: {}, message: 'No cluster found for name: b.' }));
+    eksMock
+      .on(ListNodegroupsCommand)
+      .resolves({ nodegroups: [] })
+      .on(ListNodegroupsCommand, { clusterName: 'a' })
+      .resolves({ nodegroups: ['ng1', 'ng2'], nextToken: 'ng-2' })
+      .on(ListNodegroupsCommand, { clusterName: 'a', nextToken: 'ng-2' })
+      .resolves({ nodegroups: ['ng3'] });
+    eksMock
+      .on(DescribeNodegroupCommand)
+      .callsFake((input: { clusterName: string; nodegroupName: string }) => ({
+        nodegroup: {
+          clusterName: input.clusterName,
+          nodegroupName: input.nodegroupName,
+          amiType: 'AL2023_x86_64_STANDARD',
+        },
+      }))
+      .on(DescribeNodegroupCommand, { nodegroupName: 'ng2' })
+      .rejects(
+        new ResourceNotFoundException({ $metadata: {}, message: 'No node group found for name: ng2.' }),
+      );
+
+    // Act
+    const sources = await eksCollector.collect(makeContext({ pageSize: 2 }), both);
+
+    // Assess
+    expect(sources['eks.clusters']?.ok && sources['eks.clusters'].items.map((c) => c.name)).toEqual([
+      'a',
+      'c',
+    ]);
+    expect(sources['eks.nodegroups']).toEqual({
+      ok: true,
+      items: [
+        {
+          clusterName: 'a',
+          nodegroupName: 'ng1',
+          amiType: 'AL2023_x86_64_STANDARD',
+          instanceTypes: [],
+          scaling: {},
+          tags: {},
+        },
+        {
+          clusterName: 'a',
+          nodegroupName: 'ng3',
+          amiType: 'AL2023_x86_64_STANDARD',
+          instanceTypes: [],
+          scaling: {},
+          tags: {},
+        },
+      ],
+    });
+    // The paginators reuse one input object per listing, so only what every call shares is asserted.
+    const clusterCalls = eksMock.commandCalls(ListClustersCommand).map((call) => call.args[0].input);
+    expect(clusterCalls).toHaveLength(2);
+    expect(clusterCalls.every((input) => input.maxResults === 2 && input.include?.[0] === 'all')).toBe(true);
+    const nodegroupCalls = eksMock.commandCalls(ListNodegroupsCommand).map((call) => call.args[0].input);
+    expect(nodegroupCalls.map((input) => input.clusterName).sort()).toEqual(['a', 'a', 'c']);
+    expect(nodegroupCalls.every((input) => input.maxResults === 2)).toBe(true);
+  });
+
+  it('fails both sources when ListClusters is denied', async () => {
+    // Prepare
+    eksMock.on(ListClustersCommand).rejects(
+      new AccessDeniedException({
+        $metadata: { httpStatusCode: 403 },
+        message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/estatescan/scan is not authorized to perform: eks:ListClusters`,
+      }),
+    );
+
+    // Act
+    const sources = await eksCollector.collect(makeContext(), both);
+
+    // Assess
+    for (const source of ['eks.clusters', 'eks.nodegroups'] as const) {
+      expect(sources[source]).toEqual({
+        ok: false,
+        error: {
+          accountId: ACCOUNT,
+          region: REGION,
+          source,
+          operation: 'eks:ListClusters',
+          code: 'AccessDeniedException',
+          message: expect.stringContaining('not authorized to perform: eks:ListClusters'),
+        },
+      });
+    }
+    expect(eksMock.commandCalls(DescribeClusterCommand)).toHaveLength(0);
+  });
+
+  it('fails both sources under eks:DescribeCluster when a cluster cannot be described (node groups need to know which clusters are connected)', async () => {
+    // Prepare
+    eksMock.on(ListClustersCommand).resolves({ clusters: ['prod'] });
+    eksMock
+      .on(DescribeClusterCommand)
+      .rejects(new AccessDeniedException({ $metadata: {}, message: 'not authorized: eks:DescribeCluster' }));
+
+    // Act
+    const sources = await eksCollector.collect(makeContext(), both);
+
+    // Assess
+    expect(sources['eks.clusters']).toMatchObject({
+      ok: false,
+      error: { operation: 'eks:DescribeCluster', code: 'AccessDeniedException' },
+    });
+    expect(sources['eks.nodegroups']).toMatchObject({
+      ok: false,
+      error: { operation: 'eks:DescribeCluster', code: 'AccessDeniedException' },
+    });
+    expect(eksMock.commandCalls(ListNodegroupsCommand)).toHaveLength(0);
+  });
+
+  it('records a denied DescribeNodegroup as the node group source failing while clusters succeed', async () => {
+    // Prepare
+    eksMock.on(ListClustersCommand).resolves({ clusters: ['prod'] });
+    eksMock.on(DescribeClusterCommand).resolves({ cluster: eksRunCluster('prod') });
+    eksMock.on(ListNodegroupsCommand).resolves({ nodegroups: ['workers'] });
+    eksMock
+      .on(DescribeNodegroupCommand)
+      .rejects(
+        new AccessDeniedException({ $metadata: {}, message: 'not authorized: eks:DescribeNodegroup' }),
+      );
+
+    // Act
+    const sources = await eksCollector.collect(makeContext(), both);
+
+    // Assess
+    expect(sources['eks.clusters']?.ok && sources['eks.clusters'].items.map((c) => c.name)).toEqual(['prod']);
+    expect(sources['eks.nodegroups']).toMatchObject({
+      ok: false,
+      error: { source: 'eks.nodegroups', operation: 'eks:DescribeNodegroup', code: 'AccessDeniedException' },
+    });
+  });
+
+  it('makes no call when no EKS source is wanted', async () => {
+    // Act
+    const sources = await eksCollector.collect(makeContext(), new Set(['ecs.clusters']));
+
+    // Assess
+    expect(sources).toEqual({});
+    expect(eksMock.calls()).toHaveLength(0);
+  });
+});
