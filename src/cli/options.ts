@@ -20,6 +20,9 @@ export const targetOptionSpec = {
   'assume-role-in-caller-account': { type: 'boolean' },
   regions: { type: 'string' },
   concurrency: { type: 'string' },
+  'item-concurrency': { type: 'string' },
+  'max-attempts': { type: 'string' },
+  'retry-mode': { type: 'string' },
   format: { type: 'string', short: 'f' },
   output: { type: 'string', short: 'o' },
   quiet: { type: 'boolean', short: 'q' },
@@ -70,14 +73,29 @@ export function toRunOptions(
     ...(values['assume-role-in-caller-account'] ? { assumeRoleInCallerAccount: true } : {}),
   });
   if (!targets.success) problems.push(...describeIssues(targets.error, '--'));
-  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  const number = (flag: string) => (values[flag] === undefined ? undefined : Number(values[flag]));
+  const performanceFlags: Record<string, string> = {
+    targetConcurrency: '--concurrency',
+    itemConcurrency: '--item-concurrency',
+    maxAttempts: '--max-attempts',
+    retryMode: '--retry-mode',
+  };
   const performance = performanceSettingsSchema.safeParse(
-    concurrency === undefined ? {} : { targetConcurrency: concurrency },
+    Object.fromEntries(
+      Object.entries({
+        targetConcurrency: number('concurrency'),
+        itemConcurrency: number('item-concurrency'),
+        maxAttempts: number('max-attempts'),
+        retryMode: values['retry-mode'],
+      }).filter(([, v]) => v !== undefined),
+    ),
   );
-  if (!performance.success)
-    problems.push(
-      ...describeIssues(performance.error, '--concurrency ').map((p) => p.replace('targetConcurrency: ', '')),
-    );
+  if (!performance.success) {
+    for (const issue of performance.error.issues) {
+      const key = String(issue.path[0] ?? '');
+      problems.push(`${performanceFlags[key] ?? key}: ${issue.message}`);
+    }
+  }
   const format = (values.format as string | undefined) ?? 'table';
   if (!formats.includes(format))
     problems.push(`--format: must be one of ${formats.join(', ')} (got "${format}")`);
@@ -110,6 +128,9 @@ export const targetOptionsHelp = `Targets:
   --assume-role-in-caller-account  assume the role in the caller's account too
   --regions <r1,r2|all>            regions (default: AWS_REGION; all = every enabled region)
   --concurrency <n>                targets scanned at once (default 8)
+  --item-concurrency <n>           per-resource calls in flight within a target (default 8)
+  --max-attempts <n>               SDK attempts per call, retries included (default 8)
+  --retry-mode adaptive|standard   SDK retry mode (default adaptive: client-side rate limiting)
 Output:
   --format, -f <format>            output format
   --output, -o <file>              write the output to a file instead of stdout
