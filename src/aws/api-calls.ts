@@ -42,7 +42,8 @@ export class ApiCallCounter {
       },
       { step: 'initialize', name: 'estatescanCallCounter', override: true },
     );
-    // The deserialize step runs once per HTTP attempt, below the retry middleware.
+    // In the finalizeRequest step below the retry middleware (which has high priority there), this
+    // runs once per HTTP attempt and sees the parsed error, so throttles can be told apart.
     client.middlewareStack.add(
       (next, context) => async (args) => {
         const entry = this.#entry(`${service}:${String(context.commandName).replace(/Command$/, '')}`);
@@ -54,7 +55,7 @@ export class ApiCallCounter {
           throw error;
         }
       },
-      { step: 'deserialize', name: 'estatescanAttemptCounter', override: true },
+      { step: 'finalizeRequest', priority: 'low', name: 'estatescanAttemptCounter', override: true },
     );
   }
 

@@ -78,6 +78,6 @@ export function isAccessDeniedError(error: unknown): boolean {
 }
 
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
+  if (error instanceof Error) return error.message.split('\n')[0] || error.name;
   return String(error);
 }

@@ -30,8 +30,8 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
 
 function csvCell(value: string | number | undefined): string {
   const text = value === undefined ? '' : String(value);
-  // A leading = + - @ would run as a formula in a spreadsheet.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  // A leading = + - @ (or tab, carriage return) would run as a formula in a spreadsheet.
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

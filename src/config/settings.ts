@@ -42,7 +42,15 @@ export type PerformanceSettings = z.infer<typeof performanceSettingsSchema>;
 /** Formats zod issues as `path: message` lines. */
 export function describeIssues(error: z.ZodError, prefix = ''): string[] {
   return error.issues.map((issue) => {
-    const path = issue.path.length ? issue.path.join('.') : '(root)';
+    // Flags are kebab-case (`excludeAccounts` is `--exclude-accounts`); list items count from 1.
+    const path = issue.path.length
+      ? issue.path
+          .map((p) =>
+            typeof p === 'number' ? `[${p + 1}]` : String(p).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
+          )
+          .join('.')
+          .replace(/\.\[/g, '[')
+      : '(root)';
     return `${prefix}${path}: ${issue.message}`;
   });
 }

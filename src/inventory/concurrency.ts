@@ -22,6 +22,8 @@ export async function mapWithConcurrency<T, R>(
 
 /** Splits `items` into arrays of at most `size`. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1)
+    throw new RangeError(`chunk size must be a positive integer, got ${size}`);
   const chunks: T[][] = [];
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;

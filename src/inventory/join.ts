@@ -27,6 +27,8 @@ export function cidrContains(cidr: string, address: string): boolean {
   const [base, bitsText] = cidr.split('/');
   const network = base ? ipv4(base) : undefined;
   const ip = ipv4(address);
+  if (bitsText !== undefined && !/^\d{1,2}$/.test(bitsText)) return false;
+  if (cidr.split('/').length > 2) return false;
   const bits = Number(bitsText ?? '32');
   if (network === undefined || ip === undefined || !Number.isInteger(bits) || bits < 0 || bits > 32)
     return false;

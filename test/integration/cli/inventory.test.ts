@@ -124,8 +124,8 @@ describe('estatescan inventory on the demo estate (three accounts by AssumeRole,
     // Assess
     expect(code).toBe(2);
     const err = io.err.join('');
-    expect(err).toMatch(/accounts\.0: an account id is 12 digits/);
-    expect(err).toMatch(/regions\.0: a region looks like eu-west-1/);
+    expect(err).toMatch(/accounts\[1\]: an account id is 12 digits/);
+    expect(err).toMatch(/regions\[1\]: a region looks like eu-west-1/);
     expect(err).toMatch(/--format: must be one of table, json, csv/);
   });
 

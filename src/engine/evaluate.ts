@@ -1,0 +1,107 @@
+/**
+ * Evaluation: runs the selected rules over one target's snapshot and turns their results into
+ * findings. A rule whose sources failed is skipped (and said so), never run on partial data: the
+ * reconciler must not resolve findings it could not see.
+ */
+import { findingId } from '../findings/finding-id.ts';
+import type { Finding, Severity } from '../findings/types.ts';
+import type { Snapshot, SourceId } from '../inventory/types.ts';
+import type { SuppressionMatcher } from './suppressions.ts';
+import type { Rule, RuleContext } from './types.ts';
+
+export interface SkippedRule {
+  ruleId: string;
+  /** `source-failed` (listed in `sources`), `source-missing`, or `rule-error`. */
+  reason: 'source-failed' | 'source-missing' | 'rule-error';
+  sources: SourceId[];
+  message: string;
+}
+
+export interface TargetEvaluation {
+  accountId: string;
+  region: string;
+  findings: Finding[];
+  /** Rules that ran on complete sources: only their findings may be resolved by this scan. */
+  evaluatedRules: string[];
+  skippedRules: SkippedRule[];
+}
+
+export interface EvaluationOptions {
+  rules: readonly Rule[];
+  ctx: RuleContext;
+  severityOverrides?: Readonly<Record<string, Severity>>;
+  suppressions?: SuppressionMatcher;
+}
+
+/** Console steps, then the command (the resource's own when the rule gave one). Link-free. */
+export function remediationText(rule: Rule, cli = rule.remediation.cli): string {
+  const steps = rule.remediation.console.map((step, i) => `${i + 1}. ${step}`).join(' ');
+  return cli ? `${steps} CLI: ${cli}` : steps;
+}
+
+export function evaluateSnapshot(snapshot: Snapshot, options: EvaluationOptions): TargetEvaluation {
+  const now = options.ctx.now.toISOString();
+  const findings: Finding[] = [];
+  const evaluatedRules: string[] = [];
+  const skippedRules: SkippedRule[] = [];
+  for (const rule of options.rules) {
+    const failed = rule.requires.filter((s) => snapshot.sources[s]?.ok === false);
+    const missing = rule.requires.filter((s) => snapshot.sources[s] === undefined);
+    if (failed.length || missing.length) {
+      skippedRules.push({
+        ruleId: rule.id,
+        reason: failed.length ? 'source-failed' : 'source-missing',
+        sources: failed.length ? failed : missing,
+        message: failed.length
+          ? `not evaluated: ${failed.join(', ')} could not be read`
+          : `not evaluated: ${missing.join(', ')} was not collected`,
+      });
+      continue;
+    }
+    let results: ReturnType<Rule['evaluate']>;
+    try {
+      results = rule.evaluate(snapshot, options.ctx);
+    } catch (error) {
+      skippedRules.push({
+        ruleId: rule.id,
+        reason: 'rule-error',
+        sources: [],
+        message: `rule failed: ${(error as Error).message}`,
+      });
+      continue;
+    }
+    evaluatedRules.push(rule.id);
+    const override = options.severityOverrides?.[rule.id];
+    for (const result of results) {
+      const finding: Finding = {
+        findingId: findingId(rule.id, snapshot.accountId, snapshot.region, result.resourceId),
+        ruleId: rule.id,
+        title: rule.title,
+        severity: override ?? result.severity ?? rule.severity,
+        status: 'open',
+        accountId: snapshot.accountId,
+        region: snapshot.region,
+        resourceType: rule.resourceType,
+        resourceId: result.resourceId,
+        ...(result.resourceArn ? { resourceArn: result.resourceArn } : {}),
+        message: result.message,
+        evidence: { ...result.evidence, ...(override ? { severityOverriddenTo: override } : {}) },
+        remediation: remediationText(rule, result.cli),
+        firstSeen: now,
+        lastSeen: now,
+      };
+      const suppression = options.suppressions?.match(finding, options.ctx.now);
+      if (suppression) {
+        finding.status = 'suppressed';
+        finding.suppression = suppression;
+      }
+      findings.push(finding);
+    }
+  }
+  return { accountId: snapshot.accountId, region: snapshot.region, findings, evaluatedRules, skippedRules };
+}
+
+/** The sources the rules need: a scan collects only these. */
+export function requiredSources(rules: readonly Rule[]): Set<SourceId> {
+  return new Set(rules.flatMap((r) => r.requires));
+}

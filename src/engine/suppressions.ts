@@ -1,0 +1,52 @@
+/**
+ * Suppressions: a finding a team has accepted, with a reason, an owner and an expiry. An expired
+ * suppression stops suppressing, so the finding comes back as open.
+ */
+import type { Finding, Suppression } from '../findings/types.ts';
+
+export interface SuppressionRule {
+  /** A rule id, or `*` for every rule. */
+  rule: string;
+  /** A pattern matched against the resource id and ARN; `*` matches any run of characters. */
+  resource: string;
+  account?: string;
+  region?: string;
+  reason: string;
+  owner: string;
+  /** ISO date (`2027-01-31`) or date-time; the suppression ends at that instant. */
+  expiresAt: string;
+}
+
+function globToRegExp(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`);
+}
+
+export class SuppressionMatcher {
+  readonly #rules: { rule: SuppressionRule; resource: RegExp; expires: number }[];
+
+  constructor(rules: readonly SuppressionRule[]) {
+    this.#rules = rules.map((rule) => ({
+      rule,
+      resource: globToRegExp(rule.resource),
+      expires: Date.parse(rule.expiresAt.length === 10 ? `${rule.expiresAt}T23:59:59.999Z` : rule.expiresAt),
+    }));
+  }
+
+  /** The suppression in force for a finding at `now`, if any. */
+  match(
+    finding: Pick<Finding, 'ruleId' | 'accountId' | 'region' | 'resourceId' | 'resourceArn'>,
+    now: Date,
+  ): Suppression | undefined {
+    for (const { rule, resource, expires } of this.#rules) {
+      if (rule.rule !== '*' && rule.rule !== finding.ruleId) continue;
+      if (rule.account && rule.account !== finding.accountId) continue;
+      if (rule.region && rule.region !== finding.region) continue;
+      if (!resource.test(finding.resourceId) && !(finding.resourceArn && resource.test(finding.resourceArn)))
+        continue;
+      if (expires <= now.getTime()) continue;
+      return { reason: rule.reason, owner: rule.owner, expiresAt: new Date(expires).toISOString() };
+    }
+    return undefined;
+  }
+}
