@@ -5,6 +5,8 @@
 import { type Environment, quietSdkNodeVersionWarning, readEnvironment } from '../config/environment.ts';
 import { EstatescanError, UsageError } from '../errors.ts';
 import { inventoryCommand } from './commands/inventory.ts';
+import { rulesCommand } from './commands/rules.ts';
+import { scanCommand } from './commands/scan.ts';
 import { type CommandIo, processIo } from './io.ts';
 
 export const mainHelp = `estatescan — inventory and compliance for hybrid AWS estates
@@ -12,12 +14,17 @@ export const mainHelp = `estatescan — inventory and compliance for hybrid AWS 
 Usage: estatescan <command> [options]
 
 Commands:
+  scan        inventory the targets, evaluate the rules, report findings (table, json, csv,
+              ocsf, asff, html)
+  rules       list the rules with their metadata
   inventory   list VPCs, EC2 instances and AMIs, security groups, ECS clusters and their
               (ECS Anywhere) hosts, EKS clusters (connected ones too) and node groups, ECR
               repositories, S3 buckets and SSM managed (on-premises) instances
 Run 'estatescan <command> --help' for its options.`;
 
 const commands: Record<string, (args: string[], env: Environment, io: CommandIo) => Promise<number>> = {
+  scan: scanCommand,
+  rules: rulesCommand,
   inventory: inventoryCommand,
 };
 

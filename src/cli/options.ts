@@ -55,16 +55,24 @@ export function parseCommandArgs<T extends Record<string, { type: 'string' | 'bo
   }
 }
 
+/** Settings from a configuration file, which flags override. */
+export interface RunOptionDefaults {
+  targets?: Partial<TargetSettings>;
+  performance?: Partial<PerformanceSettings>;
+}
+
 export function toRunOptions(
   values: Record<string, string | boolean | undefined>,
   env: Environment,
   formats: readonly string[],
+  defaults: RunOptionDefaults = {},
 ): RunOptions {
   const problems: string[] = [];
   const accounts =
     values.accounts === 'organization' ? 'organization' : list(values.accounts as string | undefined);
   const regions = values.regions === 'all' ? 'all' : list(values.regions as string | undefined);
   const targets = targetSettingsSchema.safeParse({
+    ...defaults.targets,
     ...(accounts ? { accounts } : {}),
     ...(values['exclude-accounts'] ? { excludeAccounts: list(values['exclude-accounts'] as string) } : {}),
     ...(regions ? { regions } : {}),
@@ -80,8 +88,9 @@ export function toRunOptions(
     maxAttempts: '--max-attempts',
     retryMode: '--retry-mode',
   };
-  const performance = performanceSettingsSchema.safeParse(
-    Object.fromEntries(
+  const performance = performanceSettingsSchema.safeParse({
+    ...defaults.performance,
+    ...Object.fromEntries(
       Object.entries({
         targetConcurrency: number('concurrency'),
         itemConcurrency: number('item-concurrency'),
@@ -89,7 +98,7 @@ export function toRunOptions(
         retryMode: values['retry-mode'],
       }).filter(([, v]) => v !== undefined),
     ),
-  );
+  });
   if (!performance.success) {
     for (const issue of performance.error.issues) {
       const key = String(issue.path[0] ?? '');

@@ -13,9 +13,15 @@ export const regionName = z.string().regex(regionPattern, 'a region looks like e
 
 export const targetSettingsSchema = z
   .object({
-    accounts: z.union([z.array(accountId).min(1), z.literal('organization')]).optional(),
+    accounts: z
+      .union([z.array(accountId).min(1), z.literal('organization')], {
+        error: 'a list of 12-digit account ids, or "organization"',
+      })
+      .optional(),
     excludeAccounts: z.array(accountId).default([]),
-    regions: z.union([z.array(regionName).min(1), z.literal('all')]).optional(),
+    regions: z
+      .union([z.array(regionName).min(1), z.literal('all')], { error: 'a list of regions, or "all"' })
+      .optional(),
     roleName: z
       .string()
       .regex(/^[\w+=,.@-]{1,64}$/, 'a role name has 1-64 letters, digits or +=,.@_-')
@@ -51,6 +57,9 @@ export function describeIssues(error: z.ZodError, prefix = ''): string[] {
           .join('.')
           .replace(/\.\[/g, '[')
       : '(root)';
+    if (issue.code === 'unrecognized_keys') {
+      return `${prefix}${path}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    }
     return `${prefix}${path}: ${issue.message}`;
   });
 }

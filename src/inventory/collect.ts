@@ -23,14 +23,21 @@ export const collectors: readonly Collector[] = [
   ssmCollector,
 ];
 
-/**
- * Sources that enrich others through a join: asking for the left one brings the right one, so an
- * instance's OS can come from SSM when its AMI is gone.
- */
-const joinDependencies: Partial<Record<SourceId, SourceId[]>> = {
-  'ec2.instances': ['ec2.images', 'ssm.managedInstances'],
+/** Sources another source cannot be collected without (listing before describing). */
+const structuralDependencies: Partial<Record<SourceId, SourceId[]>> = {
+  'ec2.instances': ['ec2.images'],
   'ecs.containerInstances': ['ecs.clusters'],
   'eks.nodegroups': ['eks.clusters'],
+};
+
+/**
+ * Sources that enrich a wanted source through a join (an instance's OS from SSM when its AMI is
+ * gone; a hybrid host's role from ECS and EKS). Added for the sources asked for, not for what those
+ * bring in turn, so an EC2 rule does not pull in ECS and EKS.
+ */
+const enrichments: Partial<Record<SourceId, SourceId[]>> = {
+  'ec2.instances': ['ssm.managedInstances'],
+  'ssm.managedInstances': ['ecs.containerInstances', 'eks.clusters'],
 };
 
 /** The wanted sources plus what they depend on. */
@@ -39,9 +46,11 @@ export function closeOver(wanted: Iterable<SourceId>): Set<SourceId> {
   const visit = (id: SourceId) => {
     if (closed.has(id)) return;
     closed.add(id);
-    for (const dep of joinDependencies[id] ?? []) visit(dep);
+    for (const dep of structuralDependencies[id] ?? []) visit(dep);
   };
-  for (const id of wanted) visit(id);
+  const asked = [...wanted];
+  for (const id of asked) visit(id);
+  for (const id of asked) for (const extra of enrichments[id] ?? []) visit(extra);
   return closed;
 }
 

@@ -220,6 +220,20 @@ export interface EcsContainerInstance {
 
 // ---------------------------------------------------------------- EKS
 
+/**
+ * Live support dates of a cluster's Kubernetes version, from `eks:DescribeClusterVersions`. Absent
+ * when that call failed or did not list the version; rules then fall back to the lifecycle catalogue.
+ */
+export interface EksVersionSupport {
+  /** `YYYY-MM-DD`, the UTC day of the API's `endOfStandardSupportDate`. */
+  endOfStandardSupport?: string;
+  /** `YYYY-MM-DD`, the UTC day of the API's `endOfExtendedSupportDate`. */
+  endOfExtendedSupport?: string;
+  /** `versionStatus`: `STANDARD_SUPPORT`, `EXTENDED_SUPPORT` or `UNSUPPORTED`. */
+  status?: string;
+  source: 'eks:DescribeClusterVersions';
+}
+
 export interface EksCluster {
   name: string;
   arn?: string;
@@ -241,6 +255,8 @@ export interface EksCluster {
   remoteNodeNetworks: string[];
   remotePodNetworks: string[];
   tags: Tags;
+  /** Support dates of `version` as EKS reports them today, when it could be asked. */
+  versionSupport?: EksVersionSupport;
 }
 
 export interface EksNodegroup {

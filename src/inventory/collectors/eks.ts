@@ -6,22 +6,30 @@
  * Node groups need the clusters described first: a connected cluster has none, and asking for them
  * would only fail, so `ListNodegroups` is called for EKS-run clusters only. When listing or
  * describing the clusters fails, both sources fail with it.
+ *
+ * The support dates of the clusters' Kubernetes versions come from `DescribeClusterVersions`, once
+ * per target. That call is optional: the emulator lacks it and older read-only policies do not grant
+ * it, so when it fails the clusters carry no `versionSupport` and the rules use the lifecycle
+ * catalogue instead. It is not recorded as a collection error, because nothing is missing from the
+ * inventory.
  */
 import {
   type Cluster,
+  type ClusterVersionInformation,
   DescribeClusterCommand,
   DescribeNodegroupCommand,
   EKSClient,
   type Nodegroup,
+  paginateDescribeClusterVersions,
   paginateListClusters,
   paginateListNodegroups,
 } from '@aws-sdk/client-eks';
 import { errorCode } from '../../aws/errors.ts';
 import { type Collector, type CollectorContext, iso, readSource } from '../collector.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
-import type { EksCluster, EksNodegroup, SourceId, Sources } from '../types.ts';
+import type { EksCluster, EksNodegroup, EksVersionSupport, SourceId, Sources } from '../types.ts';
 
-/** `ListClusters` and `ListNodegroups` accept maxResults from 1 to 100. */
+/** `ListClusters`, `ListNodegroups` and `DescribeClusterVersions` accept maxResults from 1 to 100. */
 function eksPageSize(ctx: CollectorContext): number {
   return Math.min(100, Math.max(1, ctx.pageSize ?? 100));
 }
@@ -113,6 +121,69 @@ async function describeClusters(ctx: CollectorContext, client: EKSClient): Promi
   }
 }
 
+/** The UTC day of an API timestamp, the catalogue's `YYYY-MM-DD` form. */
+function dayOf(date: Date | undefined): string | undefined {
+  return date && !Number.isNaN(date.getTime()) ? date.toISOString().slice(0, 10) : undefined;
+}
+
+function toVersionSupport(v: ClusterVersionInformation): EksVersionSupport {
+  const endOfStandardSupport = dayOf(v.endOfStandardSupportDate);
+  const endOfExtendedSupport = dayOf(v.endOfExtendedSupportDate);
+  // The deprecated `status` spells the same values in kebab case (`extended-support`).
+  const status = v.versionStatus ?? v.status?.toUpperCase().replace(/-/g, '_');
+  return {
+    ...(endOfStandardSupport ? { endOfStandardSupport } : {}),
+    ...(endOfExtendedSupport ? { endOfExtendedSupport } : {}),
+    ...(status ? { status } : {}),
+    source: 'eks:DescribeClusterVersions',
+  };
+}
+
+/**
+ * Every Kubernetes version EKS describes (`includeAll`, so versions past their support are listed
+ * too), keyed by `major.minor`; undefined when the call failed, for whatever reason.
+ */
+async function describeVersionSupport(
+  ctx: CollectorContext,
+  client: EKSClient,
+): Promise<Map<string, EksVersionSupport> | undefined> {
+  const byVersion = new Map<string, EksVersionSupport>();
+  try {
+    for await (const page of paginateDescribeClusterVersions(
+      { client, pageSize: eksPageSize(ctx) },
+      { includeAll: true },
+    )) {
+      for (const v of page.clusterVersions ?? []) {
+        if (!v.clusterVersion) continue;
+        // A version may be listed per cluster type; the dates of EKS-run clusters win.
+        const isEks = (v.clusterType ?? 'eks').toLowerCase() === 'eks';
+        if (isEks || !byVersion.has(v.clusterVersion)) byVersion.set(v.clusterVersion, toVersionSupport(v));
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return byVersion;
+}
+
+/** The clusters with their version's live support dates, when EKS could be asked for them. */
+async function withVersionSupport(
+  ctx: CollectorContext,
+  client: EKSClient,
+  clusters: EksCluster[],
+): Promise<EksCluster[]> {
+  // Nothing to look up in a region without versioned clusters: spare the call.
+  if (!clusters.some((c) => c.version)) return clusters;
+  const support = await describeVersionSupport(ctx, client);
+  if (!support) return clusters;
+  return clusters.map((c) => {
+    // Connected clusters may report a patch version (`1.28.3`); EKS lists `major.minor`.
+    const minor = c.version ? /^\d+\.\d+/.exec(c.version)?.[0] : undefined;
+    const versionSupport = minor ? support.get(minor) : undefined;
+    return versionSupport ? { ...c, versionSupport } : c;
+  });
+}
+
 async function collectNodegroups(
   ctx: CollectorContext,
   client: EKSClient,
@@ -171,7 +242,7 @@ export const eksCollector: Collector = {
               setOperation(described.operation);
               throw described.error;
             }
-            return described.clusters;
+            return withVersionSupport(ctx, client, described.clusters);
           })
         : undefined,
       wantNodegroups

@@ -102,12 +102,27 @@ describe('closeOver', () => {
 
   it('adds nothing to sources without joins, and nothing to nothing', () => {
     // Act
-    const s3 = closeOver(new Set<SourceId>(['s3.buckets', 'ssm.managedInstances']));
+    const s3 = closeOver(new Set<SourceId>(['s3.buckets']));
     const none = closeOver([]);
 
     // Assess
-    expect([...s3].sort()).toEqual(['s3.buckets', 'ssm.managedInstances']);
+    expect([...s3]).toEqual(['s3.buckets']);
     expect(none.size).toBe(0);
+  });
+
+  it('brings ECS hosts and EKS clusters for managed instances asked for, but not for EC2 instances', () => {
+    // Act
+    const managed = closeOver(['ssm.managedInstances']);
+    const instances = closeOver(['ec2.instances']);
+
+    // Assess
+    expect([...managed].sort()).toEqual([
+      'ecs.clusters',
+      'ecs.containerInstances',
+      'eks.clusters',
+      'ssm.managedInstances',
+    ]);
+    expect([...instances].sort()).toEqual(['ec2.images', 'ec2.instances', 'ssm.managedInstances']);
   });
 });
 

@@ -2,6 +2,7 @@ import {
   AccessDeniedException,
   type Cluster,
   DescribeClusterCommand,
+  DescribeClusterVersionsCommand,
   DescribeNodegroupCommand,
   EKSClient,
   ListClustersCommand,
@@ -356,6 +357,148 @@ describe('eksCollector', () => {
       ok: false,
       error: { source: 'eks.nodegroups', operation: 'eks:DescribeNodegroup', code: 'AccessDeniedException' },
     });
+  });
+
+  it("(client mock: moto lacks DescribeClusterVersions) attaches each cluster's live version support dates, across pages", async () => {
+    // Prepare: a response shaped like the DescribeClusterVersions API reference.
+    eksMock.on(ListClustersCommand).resolves({ clusters: ['old', 'current', 'onprem'] });
+    eksMock
+      .on(DescribeClusterCommand)
+      .callsFake((input: { name: string }) => ({
+        cluster: eksRunCluster(input.name, { version: input.name === 'old' ? '1.29' : '1.33' }),
+      }))
+      .on(DescribeClusterCommand, { name: 'onprem' })
+      .resolves({
+        cluster: {
+          name: 'onprem',
+          arn: clusterArn('onprem'),
+          status: 'ACTIVE',
+          connectorConfig: { provider: 'EKS_ANYWHERE' },
+        },
+      });
+    eksMock
+      .on(DescribeClusterVersionsCommand)
+      .resolves({
+        clusterVersions: [
+          {
+            clusterVersion: '1.33',
+            clusterType: 'eks',
+            defaultPlatformVersion: 'eks.9',
+            defaultVersion: true,
+            releaseDate: new Date('2025-05-29T00:00:00.000Z'),
+            endOfStandardSupportDate: new Date('2026-07-29T00:00:00.000Z'),
+            endOfExtendedSupportDate: new Date('2027-07-29T00:00:00.000Z'),
+            status: 'standard-support',
+            versionStatus: 'STANDARD_SUPPORT',
+            kubernetesPatchVersion: '1.33.5',
+          },
+          {
+            clusterVersion: '1.32',
+            clusterType: 'eks',
+            endOfStandardSupportDate: new Date('2026-03-23T00:00:00.000Z'),
+            endOfExtendedSupportDate: new Date('2027-03-23T00:00:00.000Z'),
+            versionStatus: 'EXTENDED_SUPPORT',
+          },
+        ],
+        nextToken: 'page-2',
+      })
+      .on(DescribeClusterVersionsCommand, { nextToken: 'page-2' })
+      .resolves({
+        clusterVersions: [
+          {
+            clusterVersion: '1.29',
+            clusterType: 'eks',
+            endOfStandardSupportDate: new Date('2025-03-23T00:00:00.000Z'),
+            endOfExtendedSupportDate: new Date('2026-03-23T00:00:00.000Z'),
+            // Only the deprecated field: its kebab-case value is read the same way.
+            status: 'unsupported',
+          },
+        ],
+      });
+    const ctx = makeContext({ pageSize: 2 });
+
+    // Act
+    const sources = await eksCollector.collect(ctx, new Set(['eks.clusters']));
+
+    // Assess
+    const clusters = sources['eks.clusters']?.ok ? sources['eks.clusters'].items : [];
+    expect(clusters.map((c) => [c.name, c.versionSupport])).toEqual([
+      [
+        'old',
+        {
+          endOfStandardSupport: '2025-03-23',
+          endOfExtendedSupport: '2026-03-23',
+          status: 'UNSUPPORTED',
+          source: 'eks:DescribeClusterVersions',
+        },
+      ],
+      [
+        'current',
+        {
+          endOfStandardSupport: '2026-07-29',
+          endOfExtendedSupport: '2027-07-29',
+          status: 'STANDARD_SUPPORT',
+          source: 'eks:DescribeClusterVersions',
+        },
+      ],
+      // A connected cluster without a version has nothing to look up.
+      ['onprem', undefined],
+    ]);
+    const versionCalls = eksMock.commandCalls(DescribeClusterVersionsCommand).map((c) => c.args[0].input);
+    expect(versionCalls).toHaveLength(2);
+    expect(versionCalls.every((input) => input.includeAll === true && input.maxResults === 2)).toBe(true);
+    expect(ctx.errors).toEqual([]);
+  });
+
+  it.each([
+    [
+      'denied (an older read-only policy)',
+      new AccessDeniedException({
+        $metadata: { httpStatusCode: 403 },
+        message: 'not authorized to perform: eks:DescribeClusterVersions',
+      }),
+    ],
+    [
+      'not implemented (the emulator answers HTML)',
+      Object.assign(new SyntaxError('Unexpected token < in JSON'), { $metadata: { httpStatusCode: 500 } }),
+    ],
+  ])('falls back silently to the catalogue when DescribeClusterVersions is %s', async (_, error) => {
+    // Prepare
+    eksMock.on(ListClustersCommand).resolves({ clusters: ['prod'] });
+    eksMock.on(DescribeClusterCommand).resolves({ cluster: eksRunCluster('prod') });
+    eksMock.on(DescribeClusterVersionsCommand).rejects(error);
+    const ctx = makeContext();
+
+    // Act
+    const sources = await eksCollector.collect(ctx, new Set(['eks.clusters']));
+
+    // Assess: the clusters are complete, just without live dates, and no error is recorded.
+    expect(sources['eks.clusters']).toMatchObject({ ok: true, items: [{ name: 'prod', version: '1.29' }] });
+    expect(sources['eks.clusters']?.ok && sources['eks.clusters'].items[0]).not.toHaveProperty(
+      'versionSupport',
+    );
+    expect(ctx.errors).toEqual([]);
+    expect(eksMock.commandCalls(DescribeClusterVersionsCommand)).toHaveLength(1);
+  });
+
+  it('does not ask for version support dates when no cluster has a version, or only node groups are wanted', async () => {
+    // Prepare
+    eksMock.on(ListClustersCommand).resolves({ clusters: ['prod'] });
+    eksMock.on(DescribeClusterCommand).resolves({ cluster: eksRunCluster('prod') });
+    eksMock.on(ListNodegroupsCommand).resolves({ nodegroups: [] });
+
+    // Act
+    const versioned = await eksCollector.collect(makeContext(), both);
+    eksMock.on(ListClustersCommand).resolves({ clusters: [] });
+    const none = await eksCollector.collect(makeContext(), both);
+    eksMock.on(ListClustersCommand).resolves({ clusters: ['prod'] });
+    const nodegroupsOnly = await eksCollector.collect(makeContext(), new Set(['eks.nodegroups']));
+
+    // Assess: only the first collection, with a versioned cluster and clusters wanted, asked.
+    expect(versioned['eks.clusters']?.ok).toBe(true);
+    expect(none['eks.clusters']).toEqual({ ok: true, items: [] });
+    expect(nodegroupsOnly['eks.nodegroups']).toEqual({ ok: true, items: [] });
+    expect(eksMock.commandCalls(DescribeClusterVersionsCommand)).toHaveLength(1);
   });
 
   it('makes no call when no EKS source is wanted', async () => {

@@ -1,0 +1,204 @@
+/**
+ * Lifecycle predicates shared by the end-of-life rules: where a support period stands on a given
+ * day, the severity that follows, and the words and evidence every such finding uses.
+ *
+ * Dates are the catalogue's `YYYY-MM-DD`, the last day of support: on the end date itself a version
+ * is still supported (0 days left), and it is past its end from the next day on. Days are counted
+ * in UTC calendar days, so the time of day of `now` never changes the answer.
+ */
+import type { Severity } from '../../src/findings/types.ts';
+import { type OsFamily, type OsLifecycle, osCatalogue, osFamilyNames } from '../data/lifecycle.ts';
+
+export interface LifecycleDates {
+  /** The last day of the vendor's free or standard support. */
+  endOfStandard: string;
+  /** The last day of paid or long-term support, where there is one. */
+  endOfExtended?: string;
+}
+
+/**
+ * - `past-extended`: no support of any kind is left: past the end of extended support, or past the
+ *   end of standard support when there is no extended support at all.
+ * - `past-standard`: standard support ended, extended (paid, long-term) support still runs.
+ * - `ending-soon`: standard support ends within the warning window (the end date itself included).
+ * - `supported`: nothing to report.
+ */
+export type LifecycleState = 'past-extended' | 'past-standard' | 'ending-soon' | 'supported';
+
+/** The states worth a finding. */
+export type ReportableState = Exclude<LifecycleState, 'supported'>;
+
+export interface LifecycleStatus {
+  state: LifecycleState;
+  /** Days since the end of standard support (1 on the day after it), when it has passed. */
+  daysPastStandard?: number;
+  /** Days left of standard support (0 on its last day), when it has not passed. */
+  daysUntilStandardEnd?: number;
+  /** Days since the end of extended support, when there is one and it has passed. */
+  daysPastExtended?: number;
+  /** Days left of extended support, when there is one and it has not passed. */
+  daysUntilExtendedEnd?: number;
+}
+
+const dayMs = 86_400_000;
+
+/** The UTC day number of a `YYYY-MM-DD` date (or an ISO timestamp, whose UTC day counts). */
+function dayNumber(date: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(date);
+  const day = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : Number.NaN;
+  if (Number.isNaN(day)) throw new RangeError(`not a YYYY-MM-DD date: "${date}"`);
+  return day / dayMs;
+}
+
+/** Where the support periods stand on `now`'s UTC day, with a warning window of `warningDays`. */
+export function lifecycleStatus(dates: LifecycleDates, now: Date, warningDays: number): LifecycleStatus {
+  const today = Math.floor(now.getTime() / dayMs);
+  const standardEnd = dayNumber(dates.endOfStandard);
+  const extendedEnd = dates.endOfExtended === undefined ? undefined : dayNumber(dates.endOfExtended);
+  const extended =
+    extendedEnd === undefined
+      ? {}
+      : today > extendedEnd
+        ? { daysPastExtended: today - extendedEnd }
+        : { daysUntilExtendedEnd: extendedEnd - today };
+
+  if (today > standardEnd) {
+    const daysPastStandard = today - standardEnd;
+    const nothingLeft = extendedEnd === undefined || today > extendedEnd;
+    return { state: nothingLeft ? 'past-extended' : 'past-standard', daysPastStandard, ...extended };
+  }
+  const daysUntilStandardEnd = standardEnd - today;
+  return {
+    state: daysUntilStandardEnd <= warningDays ? 'ending-soon' : 'supported',
+    daysUntilStandardEnd,
+    ...extended,
+  };
+}
+
+export function isReportable(
+  status: LifecycleStatus,
+): status is LifecycleStatus & { state: ReportableState } {
+  return status.state !== 'supported';
+}
+
+const severities: Record<ReportableState, Severity> = {
+  'past-extended': 'critical',
+  'past-standard': 'high',
+  'ending-soon': 'low',
+};
+
+/** critical with no support left, high on extended support only, low when the end is near. */
+export function severityFor(state: ReportableState): Severity {
+  return severities[state];
+}
+
+function days(n: number): string {
+  return n === 1 ? '1 day' : `${n} days`;
+}
+
+/**
+ * The clause a finding's message ends with, e.g. `standard support ended on 2024-06-30 (513 days
+ * ago) and there is no extended support`. `extendedName` names the paid phase (`ESM`, `extended
+ * support`).
+ */
+export function supportPhrase(
+  status: LifecycleStatus & { state: ReportableState },
+  dates: LifecycleDates,
+  extendedName = 'extended support',
+): string {
+  const standard = `standard support ended on ${dates.endOfStandard}`;
+  switch (status.state) {
+    case 'past-extended':
+      return dates.endOfExtended === undefined
+        ? `support ended on ${dates.endOfStandard} (${days(status.daysPastStandard ?? 0)} ago) and there is no extended support`
+        : `${standard} and ${extendedName} on ${dates.endOfExtended} (${days(status.daysPastExtended ?? 0)} ago)`;
+    case 'past-standard':
+      return `${standard} (${days(status.daysPastStandard ?? 0)} ago); only ${extendedName} remains, until ${dates.endOfExtended}`;
+    case 'ending-soon':
+      return status.daysUntilStandardEnd === 0
+        ? `standard support ends today, ${dates.endOfStandard}`
+        : `standard support ends on ${dates.endOfStandard}, in ${days(status.daysUntilStandardEnd ?? 0)}`;
+  }
+}
+
+/**
+ * The evidence fields every end-of-life finding carries: the dates (`endOfExtendedSupport` is null
+ * when there is none), and the days past or until the end of standard support, and of extended
+ * support when there is one.
+ */
+export function lifecycleEvidence(status: LifecycleStatus, dates: LifecycleDates): Record<string, unknown> {
+  return {
+    lifecycleState: status.state,
+    endOfStandardSupport: dates.endOfStandard,
+    endOfExtendedSupport: dates.endOfExtended ?? null,
+    ...(status.daysPastStandard !== undefined ? { daysPastEnd: status.daysPastStandard } : {}),
+    ...(status.daysUntilStandardEnd !== undefined ? { daysUntilEnd: status.daysUntilStandardEnd } : {}),
+    ...(status.daysPastExtended !== undefined ? { daysPastExtendedEnd: status.daysPastExtended } : {}),
+    ...(status.daysUntilExtendedEnd !== undefined
+      ? { daysUntilExtendedEnd: status.daysUntilExtendedEnd }
+      : {}),
+  };
+}
+
+/** The OS dates in the shape `lifecycleStatus` takes. */
+export function osDates(entry: OsLifecycle): LifecycleDates {
+  return entry.endOfExtended === undefined
+    ? { endOfStandard: entry.endOfStandard }
+    : { endOfStandard: entry.endOfStandard, endOfExtended: entry.endOfExtended };
+}
+
+/** What the paid phase of an OS is called in messages, e.g. `ESM`, `extended support (ELS)`. */
+export function extendedSupportName(entry: OsLifecycle): string {
+  switch (entry.extendedKind) {
+    case undefined:
+    case 'extended':
+      return 'extended support';
+    case 'security':
+      return 'security-only maintenance support';
+    default:
+      return `extended support (${entry.extendedKind})`;
+  }
+}
+
+/** Families whose own line ended: where their users go instead. */
+const successorFamilies: Partial<Record<OsFamily, readonly OsFamily[]>> = {
+  centos: ['rocky', 'almalinux', 'rhel'],
+  'centos-stream': ['centos-stream', 'rocky', 'almalinux', 'rhel'],
+};
+
+/**
+ * The releases to move to from an OS: for each successor family, its newest catalogued release
+ * already out on `now` and still in standard support, other than `from` itself (CentOS Linux 7 →
+ * Rocky Linux, AlmaLinux OS or RHEL; Amazon Linux 2 → Amazon Linux 2023; Ubuntu → the newest LTS,
+ * never an interim release).
+ */
+export function upgradeTargets(from: { family: string; version: string }, now: Date): OsLifecycle[] {
+  const today = now.toISOString().slice(0, 10);
+  const families = successorFamilies[from.family as OsFamily] ?? [from.family];
+  return families.flatMap((f) => {
+    const candidates = osCatalogue.filter(
+      (e) =>
+        e.family === f &&
+        !(e.family === from.family && e.version === from.version) &&
+        e.released <= today &&
+        e.endOfStandard > today &&
+        (f !== 'ubuntu' || e.name.endsWith('LTS')),
+    );
+    const newest = candidates.reduce<OsLifecycle | undefined>(
+      (best, e) => (best === undefined || e.released > best.released ? e : best),
+      undefined,
+    );
+    return newest ? [newest] : [];
+  });
+}
+
+/** `Rocky Linux 10, AlmaLinux OS 10 or Red Hat Enterprise Linux 10`; a generic phrase when none. */
+export function upgradeAdvice(from: { family: string; version: string }, now: Date): string {
+  const names = upgradeTargets(from, now).map((e) => e.name);
+  if (names.length === 0) {
+    const familyName = osFamilyNames[from.family as OsFamily] ?? from.family;
+    return `a supported release of ${familyName} or another supported distribution`;
+  }
+  if (names.length === 1) return names[0]!;
+  return `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}

@@ -1,0 +1,94 @@
+/**
+ * `--format table`: the terminal report. Findings grouped by severity (worst first), a count per
+ * severity, then what the scan could not see: incomplete targets and rules left unevaluated. Plain
+ * text, so it reads the same in a terminal, a CI log and a pasted ticket.
+ */
+import { type Column, renderTable } from '../cli/table.ts';
+import { type Finding, type Severity, severities, severityRank } from '../findings/types.ts';
+import type { ScanReport, TargetSummary } from './types.ts';
+
+/** Worst first, then by account, region, rule and resource, so every format lists findings alike. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.accountId.localeCompare(b.accountId) ||
+    a.region.localeCompare(b.region) ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.resourceId.localeCompare(b.resourceId)
+  );
+}
+
+export function countByStatus(findings: readonly Finding[]): Record<Finding['status'], number> {
+  const counts = { open: 0, suppressed: 0, resolved: 0 };
+  for (const f of findings) counts[f.status] += 1;
+  return counts;
+}
+
+const findingColumns: Column<Finding>[] = [
+  { header: 'account', value: (f) => f.accountId },
+  { header: 'region', value: (f) => f.region },
+  { header: 'rule', value: (f) => f.ruleId },
+  { header: 'resource', value: (f) => f.resourceId, max: 40 },
+  { header: 'status', value: (f) => f.status },
+  { header: 'message', value: (f) => f.message, max: 80 },
+];
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function statusSummary(findings: readonly Finding[]): string {
+  const counts = countByStatus(findings);
+  const parts = [`${counts.open} open`];
+  if (counts.suppressed) parts.push(`${counts.suppressed} suppressed`);
+  if (counts.resolved) parts.push(`${counts.resolved} resolved`);
+  return parts.join(', ');
+}
+
+function targetLine(t: TargetSummary, report: ScanReport): string {
+  const errors = report.errors.filter((e) => e.accountId === t.accountId && e.region === t.region);
+  const detail = errors.map((e) => `${e.operation} ${e.code}`).join('; ');
+  return `  ${t.status.padEnd(7)} ${t.accountId} ${t.region}${detail ? ` — ${detail}` : ''}`;
+}
+
+export function renderFindingsTable(report: ScanReport): string {
+  const parts: string[] = [];
+  const targets = plural(report.targets.length, 'target');
+  parts.push(`estatescan scan ${report.runId} · ${report.startedAt} → ${report.finishedAt}`);
+
+  if (report.findings.length === 0) {
+    parts.push(`\nNo findings in ${targets}.`);
+  } else {
+    const sorted = [...report.findings].sort(compareFindings);
+    const groups = new Map<Severity, Finding[]>();
+    for (const f of sorted) groups.set(f.severity, [...(groups.get(f.severity) ?? []), f]);
+    for (const severity of severities) {
+      const group = groups.get(severity);
+      if (!group) continue;
+      parts.push(`\n${severity.toUpperCase()} (${group.length})\n${renderTable(group, findingColumns)}`);
+    }
+    const width = Math.max(...severities.map((s) => s.length));
+    parts.push(
+      `\nSummary: ${plural(report.findings.length, 'finding')} in ${targets}`,
+      ...severities.map((s) => `  ${s.padEnd(width)}  ${statusSummary(groups.get(s) ?? [])}`),
+    );
+  }
+
+  const incomplete = report.targets.filter((t) => t.status !== 'ok');
+  if (incomplete.length) {
+    parts.push(
+      `\nIncomplete targets (${incomplete.length} of ${report.targets.length}): findings there may be missing`,
+      ...incomplete.map((t) => targetLine(t, report)),
+    );
+  }
+  if (report.skippedRules.length) {
+    parts.push(
+      `\nRules not evaluated (${report.skippedRules.length})`,
+      ...report.skippedRules.map(
+        (s) =>
+          `  ${s.accountId} ${s.region} ${s.ruleId}: ${s.message.startsWith('not evaluated') ? s.message : `not evaluated: ${s.message}`}`,
+      ),
+    );
+  }
+  return `${parts.join('\n')}\n`;
+}

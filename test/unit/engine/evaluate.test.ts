@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateSnapshot, requiredSources } from '../../../src/engine/evaluate.ts';
+import { SuppressionMatcher } from '../../../src/engine/suppressions.ts';
+import { defaultRuleSettings, type Rule } from '../../../src/engine/types.ts';
+import { findingId } from '../../../src/findings/finding-id.ts';
+import type { Bucket } from '../../../src/inventory/types.ts';
+import { collectionFailure, failed, makeSnapshot, ok } from '../../fixtures/snapshot.ts';
+
+const now = new Date('2026-11-25T10:00:00Z');
+const ctx = { now, settings: defaultRuleSettings };
+
+const bucket = (name: string): Bucket => ({ name, region: 'eu-west-1', versioning: 'Never' });
+
+/** A rule that reports every bucket, for exercising the engine. */
+const everyBucket: Rule = {
+  id: 'test-every-bucket',
+  title: 'Every bucket is reported',
+  service: 's3',
+  resourceType: 'AwsS3Bucket',
+  severity: 'medium',
+  description: 'Reports every bucket.',
+  risk: 'None: it exists to test the engine.',
+  remediation: { console: ['Open the console.', 'Do nothing.'], cli: 'aws s3api list-buckets' },
+  references: { docs: ['https://example.com'] },
+  requires: ['s3.buckets'],
+  evaluate(snapshot) {
+    const buckets = snapshot.sources['s3.buckets'];
+    return buckets?.ok
+      ? buckets.items.map((b) => ({
+          resourceId: b.name,
+          message: `Bucket ${b.name}.`,
+          evidence: { name: b.name },
+        }))
+      : [];
+  },
+};
+
+const throwing: Rule = {
+  ...everyBucket,
+  id: 'test-throwing',
+  evaluate() {
+    throw new Error('boom');
+  },
+};
+
+describe('evaluateSnapshot', () => {
+  it('turns rule results into open findings with stable ids, metadata and numbered remediation', () => {
+    // Prepare
+    const snapshot = makeSnapshot({ 's3.buckets': ok([bucket('logs')]) });
+
+    // Act
+    const { findings, evaluatedRules, skippedRules } = evaluateSnapshot(snapshot, {
+      rules: [everyBucket],
+      ctx,
+    });
+
+    // Assess
+    expect(evaluatedRules).toEqual(['test-every-bucket']);
+    expect(skippedRules).toEqual([]);
+    expect(findings).toEqual([
+      {
+        findingId: findingId('test-every-bucket', snapshot.accountId, snapshot.region, 'logs'),
+        ruleId: 'test-every-bucket',
+        title: 'Every bucket is reported',
+        severity: 'medium',
+        status: 'open',
+        accountId: snapshot.accountId,
+        region: snapshot.region,
+        resourceType: 'AwsS3Bucket',
+        resourceId: 'logs',
+        message: 'Bucket logs.',
+        evidence: { name: 'logs' },
+        remediation: '1. Open the console. 2. Do nothing. CLI: aws s3api list-buckets',
+        firstSeen: now.toISOString(),
+        lastSeen: now.toISOString(),
+      },
+    ]);
+  });
+
+  it('skips a rule whose source failed or was not collected, and says which source', () => {
+    // Prepare
+    const failedSnapshot = makeSnapshot({
+      's3.buckets': failed(collectionFailure('s3.buckets', 's3:ListBuckets')),
+    });
+    const emptySnapshot = makeSnapshot({});
+
+    // Act
+    const onFailed = evaluateSnapshot(failedSnapshot, { rules: [everyBucket], ctx });
+    const onMissing = evaluateSnapshot(emptySnapshot, { rules: [everyBucket], ctx });
+
+    // Assess
+    expect(onFailed.findings).toEqual([]);
+    expect(onFailed.evaluatedRules).toEqual([]);
+    expect(onFailed.skippedRules).toEqual([
+      expect.objectContaining({
+        ruleId: 'test-every-bucket',
+        reason: 'source-failed',
+        sources: ['s3.buckets'],
+      }),
+    ]);
+    expect(onMissing.skippedRules[0]).toMatchObject({ reason: 'source-missing', sources: ['s3.buckets'] });
+  });
+
+  it('records a rule that throws as skipped and goes on with the others', () => {
+    // Prepare
+    const snapshot = makeSnapshot({ 's3.buckets': ok([bucket('a')]) });
+
+    // Act
+    const result = evaluateSnapshot(snapshot, { rules: [throwing, everyBucket], ctx });
+
+    // Assess
+    expect(result.skippedRules).toEqual([
+      expect.objectContaining({ ruleId: 'test-throwing', reason: 'rule-error' }),
+    ]);
+    expect(result.findings.map((f) => f.ruleId)).toEqual(['test-every-bucket']);
+  });
+
+  it('applies a severity override and says so in the evidence', () => {
+    const snapshot = makeSnapshot({ 's3.buckets': ok([bucket('a')]) });
+    const { findings } = evaluateSnapshot(snapshot, {
+      rules: [everyBucket],
+      ctx,
+      severityOverrides: { 'test-every-bucket': 'critical' },
+    });
+    expect(findings[0]).toMatchObject({
+      severity: 'critical',
+      evidence: { severityOverriddenTo: 'critical' },
+    });
+  });
+
+  it('suppresses a matching finding until its suppression expires', () => {
+    // Prepare
+    const snapshot = makeSnapshot({ 's3.buckets': ok([bucket('acme-logs'), bucket('acme-data')]) });
+    const suppressions = new SuppressionMatcher([
+      { rule: '*', resource: 'acme-l*', reason: 'accepted', owner: 'me', expiresAt: '2026-11-25' },
+    ]);
+
+    // Act
+    const today = evaluateSnapshot(snapshot, { rules: [everyBucket], ctx, suppressions });
+    const tomorrow = evaluateSnapshot(snapshot, {
+      rules: [everyBucket],
+      ctx: { ...ctx, now: new Date('2026-11-26T00:00:00Z') },
+      suppressions,
+    });
+
+    // Assess
+    expect(today.findings.map((f) => [f.resourceId, f.status])).toEqual([
+      ['acme-logs', 'suppressed'],
+      ['acme-data', 'open'],
+    ]);
+    expect(today.findings[0]?.suppression).toEqual({
+      reason: 'accepted',
+      owner: 'me',
+      expiresAt: '2026-11-25T23:59:59.999Z',
+    });
+    expect(tomorrow.findings.map((f) => f.status)).toEqual(['open', 'open']);
+  });
+
+  it('names the sources the rules need', () => {
+    expect([...requiredSources([everyBucket])]).toEqual(['s3.buckets']);
+  });
+});
+
+describe('SuppressionMatcher', () => {
+  const base = { ruleId: 'r-x', accountId: '111111111111', region: 'eu-west-1', resourceId: 'sg-1' };
+
+  it.each([
+    [{ rule: 'r-x', resource: 'sg-1' }, true],
+    [{ rule: 'r-y', resource: 'sg-1' }, false],
+    [{ rule: '*', resource: 'sg-*' }, true],
+    [{ rule: '*', resource: 'sg-1', account: '222222222222' }, false],
+    [{ rule: '*', resource: 'sg-1', region: 'us-east-1' }, false],
+    [{ rule: '*', resource: 'arn:aws:ec2:*:security-group/sg-1' }, true],
+    [{ rule: '*', resource: 'sg-1.' }, false],
+  ])('%o matches: %s', (partial, expected) => {
+    const matcher = new SuppressionMatcher([
+      { reason: 'r', owner: 'o', expiresAt: '2030-01-01', ...partial },
+    ]);
+    const finding = { ...base, resourceArn: 'arn:aws:ec2:eu-west-1:111111111111:security-group/sg-1' };
+    expect(Boolean(matcher.match(finding, now))).toBe(expected);
+  });
+});
