@@ -1,0 +1,337 @@
+/**
+ * The DynamoDB adapter of the findings store: one table, one overloaded global secondary index.
+ *
+ * | item              | PK                        | SK                                  | GSI1PK                        | GSI1SK                              |
+ * |-------------------|---------------------------|-------------------------------------|-------------------------------|-------------------------------------|
+ * | finding           | `TARGET#<account>#<region>` | `FINDING#<findingId>`             | `STATUS#<status>#<severity>`  | `<account>#<region>#<rule>#<id>`    |
+ * | history event     | `TARGET#<account>#<region>` | `EVENT#<findingId>#<at>#<change>` | `HISTORY#<findingId>`         | `<at>`                              |
+ * | target state      | `TARGET#<account>#<region>` | `STATE`                           |                               |                                     |
+ * | latest inventory  | `TARGET#<account>#<region>` | `INVENTORY`                       |                               |                                     |
+ * | run summary       | `RUN#<runId>`             | `SUMMARY`                           | `RUNS`                        | `<startedAt>#<runId>`               |
+ * | run target        | `RUN#<runId>`             | `TARGET#<account>#<region>`         |                               |                                     |
+ *
+ * Every access pattern is a Query: open findings of an account and region (PK, `FINDING#`); open
+ * findings across the organization by severity (GSI1 `STATUS#open#<severity>`, optionally narrowed
+ * to an account); a finding's history (GSI1 `HISTORY#<id>`); the latest inventory (PK, `INVENTORY`);
+ * runs (GSI1 `RUNS`, then PK `RUN#<id>`). Resolved findings, events and runs carry a `ttl` so they
+ * are archived by DynamoDB's TTL after the retention period. The stream (new and old images) feeds
+ * the notifier.
+ */
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { mapWithConcurrency } from '../inventory/concurrency.ts';
+import type { ReconcileResult, StoredFinding, TargetState } from './reconcile.ts';
+import type { FindingEvent, FindingQuery, FindingStore, RunRecord, StoredInventory } from './store.ts';
+import { severities } from './types.ts';
+
+const DAY_SECONDS = 86_400;
+/** How long resolved findings, events and run records stay before TTL archives them. */
+export const RETENTION_DAYS = { resolvedFindings: 90, events: 400, runs: 90 };
+/** Inventory rows above this many gzipped bytes are not stored (the counts always are). */
+const INVENTORY_ROWS_LIMIT = 300_000;
+
+const targetKey = (accountId: string, region: string) => `TARGET#${accountId}#${region}`;
+const ttlAfter = (iso: string, days: number) => Math.floor(Date.parse(iso) / 1000) + days * DAY_SECONDS;
+
+/** Strips the key attributes from an item. */
+function body<T>(item: Record<string, unknown>): T {
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, ttl: _ttl, itemType: _t, ...rest } = item;
+  return rest as T;
+}
+
+export class DynamoDbFindingStore implements FindingStore {
+  readonly #doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    readonly tableName: string,
+    private readonly concurrency = 8,
+  ) {
+    this.#doc = DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    });
+  }
+
+  async #query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    for await (const page of paginateQuery({ client: this.#doc }, { TableName: this.tableName, ...input })) {
+      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+    }
+    return items;
+  }
+
+  async loadTarget(accountId: string, region: string) {
+    const pk = targetKey(accountId, region);
+    const [findings, state] = await Promise.all([
+      this.#query({
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :finding)',
+        ExpressionAttributeValues: { ':pk': pk, ':finding': 'FINDING#' },
+      }),
+      this.#doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { PK: pk, SK: 'STATE' }, ConsistentRead: true }),
+      ),
+    ]);
+    return {
+      ...(state.Item ? { state: body<TargetState>(state.Item) } : {}),
+      findings: findings.map((item) => body<StoredFinding>(item)),
+    };
+  }
+
+  async applyTarget(result: ReconcileResult): Promise<void> {
+    if (result.duplicate) return;
+    const pk = targetKey(result.state.accountId, result.state.region);
+    await mapWithConcurrency(result.writes, this.concurrency, async (finding) => {
+      try {
+        await this.#doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              PK: pk,
+              SK: `FINDING#${finding.findingId}`,
+              itemType: 'finding',
+              GSI1PK: `STATUS#${finding.status}#${finding.severity}`,
+              GSI1SK: `${finding.accountId}#${finding.region}#${finding.ruleId}#${finding.findingId}`,
+              ...(finding.status === 'resolved' && finding.resolvedAt
+                ? { ttl: ttlAfter(finding.resolvedAt, RETENTION_DAYS.resolvedFindings) }
+                : {}),
+              ...finding,
+            },
+            // A run re-applied after a crash must not write (and announce through the stream) twice.
+            ConditionExpression: 'attribute_not_exists(PK) OR lastChangedRunId <> :run',
+            ExpressionAttributeValues: { ':run': finding.lastChangedRunId },
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return;
+        throw error;
+      }
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            PK: pk,
+            SK: `EVENT#${finding.findingId}#${finding.lastChangedAt}#${finding.lastChange}`,
+            itemType: 'event',
+            GSI1PK: `HISTORY#${finding.findingId}`,
+            GSI1SK: finding.lastChangedAt,
+            ttl: ttlAfter(finding.lastChangedAt, RETENTION_DAYS.events),
+            findingId: finding.findingId,
+            at: finding.lastChangedAt,
+            runId: finding.lastChangedRunId,
+            change: finding.lastChange,
+            severity: finding.severity,
+            status: finding.status,
+          } satisfies Record<string, unknown> & FindingEvent,
+        }),
+      );
+    });
+    // Written last: it marks the run as applied to this target.
+    await this.#doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { PK: pk, SK: 'STATE', itemType: 'target-state', ...result.state },
+      }),
+    );
+  }
+
+  async saveInventory(inventory: StoredInventory): Promise<{ written: boolean }> {
+    const pk = targetKey(inventory.accountId, inventory.region);
+    const json = JSON.stringify(inventory.rows ?? []);
+    const hash = createHash('sha256').update(json).digest('hex');
+    const stored = await this.#doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: pk, SK: 'INVENTORY' },
+        ProjectionExpression: 'inventoryHash',
+      }),
+    );
+    if (stored.Item?.inventoryHash === hash) return { written: false };
+    const rows = gzipSync(json);
+    await this.#doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          PK: pk,
+          SK: 'INVENTORY',
+          itemType: 'inventory',
+          accountId: inventory.accountId,
+          region: inventory.region,
+          at: inventory.at,
+          runId: inventory.runId,
+          counts: inventory.counts,
+          inventoryHash: hash,
+          ...(rows.byteLength <= INVENTORY_ROWS_LIMIT ? { rowsGzip: rows } : { rowsOmitted: true }),
+        },
+      }),
+    );
+    return { written: true };
+  }
+
+  async latestInventory(accountId: string, region: string): Promise<StoredInventory | undefined> {
+    const stored = await this.#doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: targetKey(accountId, region), SK: 'INVENTORY' },
+      }),
+    );
+    const item = stored.Item;
+    if (!item) return undefined;
+    return {
+      accountId,
+      region,
+      at: item.at as string,
+      runId: item.runId as string,
+      counts: item.counts as Record<string, number>,
+      ...(item.rowsGzip
+        ? { rows: JSON.parse(gunzipSync(item.rowsGzip as Uint8Array).toString('utf8')) }
+        : {}),
+    };
+  }
+
+  async recordRun(run: RunRecord): Promise<void> {
+    const ttl = ttlAfter(run.startedAt, RETENTION_DAYS.runs);
+    const { targets, ...summary } = run;
+    await this.#doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          PK: `RUN#${run.runId}`,
+          SK: 'SUMMARY',
+          itemType: 'run',
+          GSI1PK: 'RUNS',
+          GSI1SK: `${run.startedAt}#${run.runId}`,
+          ttl,
+          ...summary,
+          targetCount: targets.length,
+          failedTargets: targets.filter((t) => t.status === 'failed').length,
+          partialTargets: targets.filter((t) => t.status === 'partial').length,
+        },
+      }),
+    );
+    await mapWithConcurrency(targets, this.concurrency, (target) =>
+      this.#doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            PK: `RUN#${run.runId}`,
+            SK: `TARGET#${target.accountId}#${target.region}`,
+            itemType: 'run-target',
+            ttl,
+            ...target,
+          },
+        }),
+      ),
+    );
+  }
+
+  async recentRuns(limit: number): Promise<RunRecord[]> {
+    const page = await this.#query({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :runs',
+      ExpressionAttributeValues: { ':runs': 'RUNS' },
+      ScanIndexForward: false,
+      Limit: limit,
+    });
+    return Promise.all(
+      page.slice(0, limit).map(async (summary) => {
+        const items = await this.#query({
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :target)',
+          ExpressionAttributeValues: { ':pk': summary.PK, ':target': 'TARGET#' },
+        });
+        const {
+          targetCount: _c,
+          failedTargets: _f,
+          partialTargets: _p,
+          ...rest
+        } = body<Record<string, unknown>>(summary);
+        return {
+          ...(rest as Omit<RunRecord, 'targets'>),
+          targets: items.map((i) => body<RunRecord['targets'][number]>(i)),
+        };
+      }),
+    );
+  }
+
+  async queryFindings(query: FindingQuery): Promise<StoredFinding[]> {
+    const filters: string[] = [];
+    const values: Record<string, unknown> = {};
+    const names: Record<string, string> = {};
+    if (query.ruleId) {
+      filters.push('ruleId = :rule');
+      values[':rule'] = query.ruleId;
+    }
+    if (query.accountId && query.region) {
+      // One target: its partition holds every finding of it.
+      if (query.status) {
+        filters.push('#status = :status');
+        names['#status'] = 'status';
+        values[':status'] = query.status;
+      }
+      if (query.severities?.length) {
+        filters.push(`severity IN (${query.severities.map((_, i) => `:sev${i}`).join(', ')})`);
+        query.severities.forEach((s, i) => {
+          values[`:sev${i}`] = s;
+        });
+      }
+      const items = await this.#query({
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :finding)',
+        ExpressionAttributeValues: {
+          ':pk': targetKey(query.accountId, query.region),
+          ':finding': 'FINDING#',
+          ...values,
+        },
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+      });
+      return items.map((i) => body<StoredFinding>(i));
+    }
+    // Across the organization: one Query per status × severity on the index, narrowed by account.
+    if (query.region && !query.accountId) {
+      filters.push('#region = :region');
+      names['#region'] = 'region';
+      values[':region'] = query.region;
+    }
+    const statuses = query.status ? [query.status] : (['open', 'suppressed', 'resolved'] as const);
+    const wanted = query.severities?.length ? query.severities : severities;
+    const prefix = query.accountId
+      ? `${query.accountId}#${query.region ? `${query.region}#` : ''}`
+      : undefined;
+    const results = await Promise.all(
+      statuses.flatMap((status) =>
+        wanted.map((severity) =>
+          this.#query({
+            IndexName: 'GSI1',
+            KeyConditionExpression: prefix
+              ? 'GSI1PK = :gpk AND begins_with(GSI1SK, :prefix)'
+              : 'GSI1PK = :gpk',
+            ExpressionAttributeValues: {
+              ':gpk': `STATUS#${status}#${severity}`,
+              ...(prefix ? { ':prefix': prefix } : {}),
+              ...values,
+            },
+            ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+            ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+          }),
+        ),
+      ),
+    );
+    return results.flat().map((i) => body<StoredFinding>(i));
+  }
+
+  async findingHistory(findingId: string): Promise<FindingEvent[]> {
+    const items = await this.#query({
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :history',
+      ExpressionAttributeValues: { ':history': `HISTORY#${findingId}` },
+    });
+    return items.map((i) => body<FindingEvent>(i));
+  }
+}
