@@ -4,6 +4,7 @@
  */
 import { type Environment, quietSdkNodeVersionWarning, readEnvironment } from '../config/environment.ts';
 import { EstatescanError, UsageError } from '../errors.ts';
+import { findingsCommand } from './commands/findings.ts';
 import { inventoryCommand } from './commands/inventory.ts';
 import { rulesCommand } from './commands/rules.ts';
 import { scanCommand } from './commands/scan.ts';
@@ -17,6 +18,7 @@ Commands:
   scan        inventory the targets, evaluate the rules, report findings (table, json, csv,
               ocsf, asff, html)
   rules       list the rules with their metadata
+  findings    query the findings store (open findings by severity, account, rule; history)
   inventory   list VPCs, EC2 instances and AMIs, security groups, ECS clusters and their
               (ECS Anywhere) hosts, EKS clusters (connected ones too) and node groups, ECR
               repositories, S3 buckets and SSM managed (on-premises) instances
@@ -25,6 +27,7 @@ Run 'estatescan <command> --help' for its options.`;
 const commands: Record<string, (args: string[], env: Environment, io: CommandIo) => Promise<number>> = {
   scan: scanCommand,
   rules: rulesCommand,
+  findings: findingsCommand,
   inventory: inventoryCommand,
 };
 

@@ -47,6 +47,11 @@ function body<T>(item: Record<string, unknown>): T {
   return rest as T;
 }
 
+function stateOf(item: Record<string, unknown>): TargetState {
+  const { baselineSummary: _b, ...state } = body<TargetState & { baselineSummary?: unknown }>(item);
+  return state;
+}
+
 export class DynamoDbFindingStore implements FindingStore {
   readonly #doc: DynamoDBDocumentClient;
 
@@ -80,7 +85,7 @@ export class DynamoDbFindingStore implements FindingStore {
       ),
     ]);
     return {
-      ...(state.Item ? { state: body<TargetState>(state.Item) } : {}),
+      ...(state.Item ? { state: stateOf(state.Item) } : {}),
       findings: findings.map((item) => body<StoredFinding>(item)),
     };
   }
@@ -137,7 +142,14 @@ export class DynamoDbFindingStore implements FindingStore {
     await this.#doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { PK: pk, SK: 'STATE', itemType: 'target-state', ...result.state },
+        Item: {
+          PK: pk,
+          SK: 'STATE',
+          itemType: 'target-state',
+          ...result.state,
+          // The notifier announces a target's baseline once, from this item's insertion.
+          ...(result.baseline ? { baselineSummary: result.baseline } : {}),
+        },
       }),
     );
   }
