@@ -1,13 +1,17 @@
 /**
  * `npm run demo`: starts the emulator, seeds the demo estate (three member accounts reached by
- * AssumeRole, two regions), and runs estatescan on it exactly as a user would on a laptop.
+ * AssumeRole, two regions), and runs estatescan on it exactly as a user would on a laptop: the
+ * inventory, a first scan into a findings table (the baseline), a change to the estate, a second
+ * scan that announces only what changed, the alert messages that were sent, and the HTML report.
  */
 
 import { mkdirSync } from 'node:fs';
 import { processIo } from '../src/cli/io.ts';
 import { main } from '../src/cli/main.ts';
 import { quietSdkNodeVersionWarning, readEnvironment } from '../src/config/environment.ts';
+import { createAlertInbox, printMessages } from './demo/alert-inbox.ts';
 import {
+  changeDemoEstate,
   DEMO_ACCOUNTS,
   DEMO_HUB_CREDENTIALS,
   DEMO_HYBRID,
@@ -56,11 +60,26 @@ try {
     say(`exit code ${code}`);
     return code;
   };
+  const inbox = await createAlertInbox(standIn.endpoint);
+  const store = ['--table', 'estatescan-findings', '--topic', inbox.topicArn];
+
   const codes = [
     await run(['inventory', ...targets]),
-    await run(['scan', ...targets, '--format', 'html', '--output', reportFile, '--quiet']),
-    await run(['scan', ...targets]),
+    // First scan: the baseline. Stored, summarized once per account, not announced finding by finding.
+    await run(['scan', ...targets, ...store]),
   ];
+  printMessages('after the first scan (baselines)', await inbox.receive());
+
+  say('changing the estate');
+  for (const line of await changeDemoEstate(standIn.endpoint)) process.stderr.write(`   ${line}\n`);
+
+  // Second scan: only what changed is announced.
+  codes.push(
+    await run(['scan', ...targets, ...store, '--format', 'html', '--output', reportFile, '--quiet']),
+  );
+  printMessages('after the second scan (changes only)', await inbox.receive());
+  codes.push(await run(['findings', '--table', 'estatescan-findings', '--severity', 'critical']));
+
   say(`the HTML report is in ${reportFile}: open it in a browser`);
   // 0 clean or 3 partial are results; 1 cannot happen without --fail-on; 2 is a bug in the demo.
   exitCode = codes.find((c) => c !== 0 && c !== 3) ?? 0;

@@ -589,3 +589,44 @@ export const DEMO_HYBRID: HybridData = {
     ],
   },
 };
+
+/**
+ * Between the demo's two scans: fix one problem and make two new ones, so the second scan has
+ * exactly these changes to announce.
+ */
+export async function changeDemoEstate(endpoint: string): Promise<string[]> {
+  const production = await memberCredentials(endpoint, DEMO_ACCOUNTS.production);
+  const s3 = new S3Client({ region: 'eu-west-1', endpoint, credentials: production, forcePathStyle: true });
+  await s3.send(
+    new PutBucketVersioningCommand({
+      Bucket: 'acme-prod-logs',
+      VersioningConfiguration: { Status: 'Enabled' },
+    }),
+  );
+  await s3.send(
+    new PutBucketVersioningCommand({
+      Bucket: 'acme-prod-invoices',
+      VersioningConfiguration: { Status: 'Suspended' },
+    }),
+  );
+  s3.destroy();
+  const development = await memberCredentials(endpoint, DEMO_ACCOUNTS.development);
+  const ec2 = new EC2Client({ region: 'eu-west-1', endpoint, credentials: development });
+  const imageId = (await ec2.send(new RegisterImageCommand(DEMO_AMIS.centos7))).ImageId!;
+  await ec2.send(
+    new RunInstancesCommand({
+      ImageId: imageId,
+      MinCount: 1,
+      MaxCount: 1,
+      InstanceType: 't3.small',
+      MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled' },
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'legacy-reports' }] }],
+    }),
+  );
+  ec2.destroy();
+  return [
+    `${DEMO_ACCOUNTS.production}: versioning enabled on acme-prod-logs (fixed)`,
+    `${DEMO_ACCOUNTS.production}: versioning suspended on acme-prod-invoices (broken)`,
+    `${DEMO_ACCOUNTS.development}: new instance legacy-reports on CentOS 7 (broken)`,
+  ];
+}

@@ -2,15 +2,22 @@
  * `estatescan scan`: collect what the enabled rules need, evaluate them, report findings.
  */
 import { existsSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { allRules } from '../../../rules/index.ts';
+import { SnsNotifier } from '../../alerts/notifier.ts';
 import { type ConfigFile, loadConfig } from '../../config/config-file.ts';
 import type { Environment } from '../../config/environment.ts';
 import { selectRules } from '../../engine/registry.ts';
 import { SuppressionMatcher } from '../../engine/suppressions.ts';
 import { defaultRuleSettings } from '../../engine/types.ts';
 import { UsageError } from '../../errors.ts';
+import type { ChangeSet } from '../../findings/changes.ts';
+import { DynamoDbFindingStore } from '../../findings/dynamodb-store.ts';
+import { ensureTable } from '../../findings/table.ts';
 import { type Severity, severities, severityRank } from '../../findings/types.ts';
 import { renderReport, scanFormats } from '../../report/index.ts';
+import { persistRun } from '../../scan/persist.ts';
 import { runScan } from '../../scan/run-scan.ts';
 import type { CommandIo } from '../io.ts';
 import { parseCommandArgs, targetOptionSpec, targetOptionsHelp, toRunOptions } from '../options.ts';
@@ -28,6 +35,10 @@ Rules:
   --rules <id,id>                  only these rules (default: every rule; see 'estatescan rules')
   --config <file>                  configuration file (default: ./${DEFAULT_CONFIG_FILE} when present)
   --fail-on <severity>             exit 1 when a finding is at or above it (${severities.join(', ')})
+Findings store and alerts:
+  --table <name>                   keep findings in this DynamoDB table (created when missing):
+                                   only changes since the last scan are announced
+  --topic <sns topic arn>          publish the changes to this SNS topic (needs --table)
 Formats: ${scanFormats.join(', ')}
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error,
@@ -38,7 +49,11 @@ const scanOptionSpec = {
   rules: { type: 'string' },
   config: { type: 'string', short: 'c' },
   'fail-on': { type: 'string' },
+  table: { type: 'string' },
+  topic: { type: 'string' },
 } as const;
+
+const topicArnPattern = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
 
 async function readConfig(path: string | undefined, knownRuleIds: ReadonlySet<string>): Promise<ConfigFile> {
   if (path) return loadConfig(path, knownRuleIds);
@@ -58,6 +73,13 @@ export async function scanCommand(args: string[], env: Environment, io: CommandI
   if (failOn !== undefined && !severities.includes(failOn as Severity)) {
     problems.push(`--fail-on: must be one of ${severities.join(', ')} (got "${failOn}")`);
   }
+  if (values.topic && !values.table)
+    problems.push('--topic: needs --table (alerts announce changes the store sees)');
+  if (values.topic && !topicArnPattern.test(values.topic)) {
+    problems.push('--topic: an SNS topic ARN looks like arn:aws:sns:eu-west-1:123456789012:estatescan');
+  }
+  if (values.table && !/^[\w.-]{3,255}$/.test(values.table))
+    problems.push('--table: 3-255 letters, digits, _ . -');
   let options: ReturnType<typeof toRunOptions> | undefined;
   try {
     options = toRunOptions(values, env, scanFormats, {
@@ -95,7 +117,7 @@ export async function scanCommand(args: string[], env: Environment, io: CommandI
   try {
     const { targets, errors: planErrors } = await plan(session, options);
     const progress = createProgress(io.stderrStream, env.interactive, options.quiet);
-    const { report } = await runScan(session, {
+    const { report, results, evaluations } = await runScan(session, {
       runId,
       targets,
       planErrors,
@@ -117,6 +139,34 @@ export async function scanCommand(args: string[], env: Environment, io: CommandI
     progress.finish();
     await io.write(renderReport(report, options.format as (typeof scanFormats)[number]), options.output);
 
+    if (values.table) {
+      const dynamodb = session.hub.get(DynamoDBClient, options.region);
+      if ((await ensureTable(dynamodb, values.table)).created) {
+        io.stderr(`estatescan: created the findings table ${values.table} in ${options.region}\n`);
+      }
+      const changeSet = await persistRun(new DynamoDbFindingStore(dynamodb, values.table), {
+        runId,
+        startedAt: report.startedAt,
+        finishedAt: report.finishedAt,
+        results,
+        evaluations,
+        apiCalls: session.counter.totals(),
+        concurrency: options.performance.targetConcurrency,
+      });
+      const published = values.topic
+        ? await new SnsNotifier(
+            session.hub.get(SNSClient, values.topic.split(':')[3] as string),
+            values.topic,
+            {
+              table: values.table,
+            },
+          ).publish(changeSet)
+        : undefined;
+      io.stderr(
+        `estatescan: ${describeChanges(changeSet)}${published ? `; ${published.messages} messages published` : ''}\n`,
+      );
+    }
+
     const open = report.findings.filter((f) => f.status === 'open');
     const incomplete = report.targets.filter((t) => t.status !== 'ok').length + planErrors.length;
     io.stderr(
@@ -129,4 +179,15 @@ export async function scanCommand(args: string[], env: Environment, io: CommandI
   } finally {
     session.destroy();
   }
+}
+
+/** "2 new, 1 resolved; 1 target baselined" — what the store saw, for stderr. */
+function describeChanges(changeSet: ChangeSet): string {
+  const counts = new Map<string, number>();
+  for (const change of changeSet.changes) counts.set(change.kind, (counts.get(change.kind) ?? 0) + 1);
+  const parts = [...counts.entries()].map(([kind, n]) => `${n} ${kind}`);
+  const changes = parts.length ? parts.join(', ') : 'no changes';
+  return changeSet.baselines.length
+    ? `${changes}; first scan of ${changeSet.baselines.length} targets recorded as their baseline`
+    : changes;
 }

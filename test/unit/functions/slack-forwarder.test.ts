@@ -1,0 +1,165 @@
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { NotificationError } from '../../../src/alerts/errors.ts';
+import { groupChangeSet } from '../../../src/alerts/group.ts';
+import { renderGroup } from '../../../src/alerts/render.ts';
+import type { SnsEvent } from '../../../src/alerts/slack.ts';
+import { makeFinding, PROD } from '../../fixtures/report.ts';
+
+const PARAMETER = '/estatescan/slack-webhook-url';
+const WEBHOOK = 'https://hooks.slack.com/services/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';
+
+const ssmMock = mockClient(SSMClient);
+
+/** An SNS event as Lambda delivers it to a `lambda` subscription: the Chatbot JSON as the message. */
+function snsEvent(messageId: string): SnsEvent {
+  const change = {
+    kind: 'new' as const,
+    runId: 'run-1',
+    at: '2026-09-15T06:04:12.000Z',
+    finding: makeFinding({
+      ruleId: 's3-bucket-versioning-disabled',
+      severity: 'medium',
+      accountId: PROD,
+      region: 'eu-west-1',
+      resourceType: 'AwsS3Bucket',
+      resourceId: 'logs',
+      message: 'S3 bucket logs has never had versioning enabled.',
+      evidence: {},
+      remediation: '1. Enable versioning.',
+    }),
+  };
+  const [group] = groupChangeSet({ runId: 'run-1', changes: [change], baselines: [] });
+  const rendered = renderGroup(group!);
+  return {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        Sns: { MessageId: messageId, Subject: rendered.subject, Message: JSON.stringify(rendered.chatbot) },
+      },
+    ],
+  };
+}
+
+/** The handler module as a fresh container loads it. */
+async function coldStart() {
+  vi.resetModules();
+  return (await import('../../../functions/slack-forwarder.ts')).handler;
+}
+
+function logged(spy: { mock: { calls: unknown[][] } }): string {
+  return spy.mock.calls.map((args) => args.map(String).join(' ')).join('\n');
+}
+
+describe('slack-forwarder handler', () => {
+  beforeEach(() => {
+    ssmMock.reset();
+    vi.stubEnv('SLACK_WEBHOOK_PARAMETER', PARAMETER);
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  it('reads the decrypted parameter once across invocations and posts blocks, never logging the URL', async () => {
+    // Prepare
+    ssmMock
+      .on(GetParameterCommand)
+      .resolves({ Parameter: { Name: PARAMETER, Type: 'SecureString', Value: WEBHOOK } });
+    const fetchMock = vi.fn(async () => new Response('ok', { status: 200 }));
+    vi.stubGlobal('fetch', fetchMock);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const handler = await coldStart();
+
+    // Act
+    const first = await handler(snsEvent('m-1'));
+    const second = await handler(snsEvent('m-2'));
+
+    // Assess
+    expect(first).toEqual({ posted: 1 });
+    expect(second).toEqual({ posted: 1 });
+    const reads = ssmMock.commandCalls(GetParameterCommand);
+    expect(reads).toHaveLength(1);
+    expect(reads[0]?.args[0].input).toEqual({ Name: PARAMETER, WithDecryption: true });
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe(WEBHOOK);
+    const body = JSON.parse(String(init.body)) as { blocks: Array<{ type: string }>; text: string };
+    expect(body.blocks[0]?.type).toBe('header');
+    expect(body.text).toContain(`${PROD}: 1 new medium`);
+    expect(logged(log)).toContain('Posted to Slack');
+    expect(logged(log)).not.toContain('hooks.slack.com');
+  });
+
+  it('throws and logs a failure without the URL', async () => {
+    // Prepare
+    ssmMock
+      .on(GetParameterCommand)
+      .resolves({ Parameter: { Name: PARAMETER, Type: 'SecureString', Value: WEBHOOK } });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        throw new TypeError(`fetch failed for ${WEBHOOK}`);
+      }),
+    );
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const handler = await coldStart();
+
+    // Act
+    const error = (await handler(snsEvent('m-1')).catch((e: unknown) => e)) as NotificationError;
+
+    // Assess (a cold start loads its own copy of the error class: compare by name)
+    expect(error.name).toBe('NotificationError');
+    expect(error.message).toContain('Could not reach the Slack webhook');
+    const everything = [
+      error.message,
+      error.stack,
+      String(error.cause),
+      (error.cause as Error).stack,
+      logged(log),
+    ];
+    expect(everything.join('\n')).not.toContain('s3cr3t');
+    expect(logged(log)).toContain('"level":"error"');
+  });
+
+  it('reads the parameter again on the next invocation after a failed read, without quoting a bad value', async () => {
+    // Prepare
+    ssmMock
+      .on(GetParameterCommand)
+      .resolvesOnce({ Parameter: { Name: PARAMETER, Type: 'SecureString', Value: 's3cr3t-but-not-a-url' } })
+      .resolves({ Parameter: { Name: PARAMETER, Type: 'SecureString', Value: WEBHOOK } });
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('ok', { status: 200 })),
+    );
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const handler = await coldStart();
+
+    // Act
+    const error = (await handler(snsEvent('m-1')).catch((e: unknown) => e)) as NotificationError;
+    const retried = await handler(snsEvent('m-1'));
+
+    // Assess
+    expect(error.message).toBe(
+      `SSM parameter ${PARAMETER} does not hold an https:// webhook URL. Store the Slack incoming webhook URL in it as a SecureString.`,
+    );
+    expect(error.context).toEqual({ destination: 'ssm', parameterName: PARAMETER });
+    expect(retried).toEqual({ posted: 1 });
+    expect(ssmMock.commandCalls(GetParameterCommand)).toHaveLength(2);
+  });
+
+  it('refuses to start without the parameter name', async () => {
+    // Prepare
+    vi.stubEnv('SLACK_WEBHOOK_PARAMETER', '');
+    const handler = await coldStart();
+
+    // Act
+    const run = handler(snsEvent('m-1'));
+
+    // Assess
+    await expect(run).rejects.toThrow(/SLACK_WEBHOOK_PARAMETER is not set/);
+    expect(ssmMock.commandCalls(GetParameterCommand)).toHaveLength(0);
+  });
+});
