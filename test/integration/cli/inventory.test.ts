@@ -7,29 +7,13 @@ import {
 } from '../../../scripts/demo/estate.ts';
 import { defaultAssumeRoleSettings } from '../../../src/aws/credentials.ts';
 import { ScanSession } from '../../../src/aws/session.ts';
-import type { CommandIo } from '../../../src/cli/io.ts';
 import { main } from '../../../src/cli/main.ts';
 import { allSources } from '../../../src/inventory/collect.ts';
 import type { Snapshot } from '../../../src/inventory/types.ts';
 import { collectTargets } from '../../../src/scan/run-inventory.ts';
+import { captureIo } from '../../support/capture-io.ts';
 import { emulatorEndpoint, resetEmulator } from '../../support/emulator.ts';
 import { denyOperation } from '../../support/faults.ts';
-
-function captureIo(): CommandIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-    stderrStream: { write: (t: string) => err.push(t) } as unknown as NodeJS.WritableStream,
-    now: () => new Date(),
-    async write(text) {
-      out.push(text);
-    },
-  };
-}
 
 const accounts = Object.values(DEMO_ACCOUNTS);
 const regions = ['eu-west-1', 'us-east-1'];

@@ -1,25 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAlertInbox } from '../../../scripts/demo/alert-inbox.ts';
 import { DEMO_ACCOUNTS, DEMO_HUB_CREDENTIALS, seedDemoEstate } from '../../../scripts/demo/estate.ts';
-import type { CommandIo } from '../../../src/cli/io.ts';
 import { main } from '../../../src/cli/main.ts';
+import { captureIo } from '../../support/capture-io.ts';
 import { emulatorEndpoint, resetEmulator } from '../../support/emulator.ts';
-
-function captureIo(): CommandIo & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-    stderrStream: { write: (t: string) => err.push(t) } as unknown as NodeJS.WritableStream,
-    now: () => new Date(),
-    async write(text) {
-      out.push(text);
-    },
-  };
-}
 
 const env = () => ({ endpoint: emulatorEndpoint(), region: 'eu-west-1', interactive: false });
 const production = ['--accounts', DEMO_ACCOUNTS.production, '--regions', 'eu-west-1', '--quiet'];

@@ -1,31 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, DEMO_HUB_CREDENTIALS, seedDemoEstate } from '../../../scripts/demo/estate.ts';
-import type { CommandIo } from '../../../src/cli/io.ts';
 import { main } from '../../../src/cli/main.ts';
 import type { Finding } from '../../../src/findings/types.ts';
+import { captureIo as captureWith } from '../../support/capture-io.ts';
 import { emulatorEndpoint, resetEmulator } from '../../support/emulator.ts';
 
-function captureIo(): CommandIo & { out: string[]; err: string[]; files: Map<string, string> } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const files = new Map<string, string>();
-  return {
-    out,
-    err,
-    files,
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-    stderrStream: { write: (t: string) => err.push(t) } as unknown as NodeJS.WritableStream,
-    now: () => new Date('2026-11-25T12:00:00Z'),
-    async write(text, file) {
-      if (file) files.set(file, text);
-      else out.push(text);
-    },
-  };
-}
+const captureIo = () => captureWith(() => new Date('2026-11-25T12:00:00Z'));
 
 const env = () => ({ endpoint: emulatorEndpoint(), region: 'eu-west-1', interactive: false });
 const production = ['--accounts', DEMO_ACCOUNTS.production, '--regions', 'eu-west-1'];
