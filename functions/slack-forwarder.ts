@@ -4,33 +4,28 @@
  * as Block Kit. The webhook URL lives in an SSM SecureString named by `SLACK_WEBHOOK_PARAMETER`; it
  * is read once per container and never logged.
  */
-import { SSMClient } from '@aws-sdk/client-ssm';
-import {
-  cachedWebhookUrl,
-  type ForwarderDependencies,
-  forwardSnsEvent,
-  type SnsEvent,
-} from '../src/alerts/slack.ts';
-import { UsageError } from '../src/errors.ts';
+import { type ForwarderDependencies, forwardSnsEvent } from '../src/alerts/slack.ts';
+import { type Dependencies, lambdaDependencies } from '../src/lambda/dependencies.ts';
+import { parseEvent, snsEventSchema } from '../src/lambda/events.ts';
+import { logger } from '../src/lambda/logger.ts';
+import { wrap } from '../src/lambda/middleware.ts';
 
-export function createDependencies(env: NodeJS.ProcessEnv = process.env): ForwarderDependencies {
-  const parameterName = env.SLACK_WEBHOOK_PARAMETER;
-  if (!parameterName) {
-    throw new UsageError(
-      'SLACK_WEBHOOK_PARAMETER is not set: set it to the name of the SSM SecureString parameter that ' +
-        'holds the Slack incoming webhook URL.',
-    );
-  }
-  return {
-    webhookUrl: cachedWebhookUrl(new SSMClient({}), parameterName),
-    log: (entry) => console.log(JSON.stringify(entry)),
-  };
+/** The forwarder's log lines (never given the URL) through the shared logger. */
+function log({ level, message, ...rest }: Record<string, unknown>): void {
+  (level === 'error' ? logger.error : logger.info).call(logger, String(message), rest);
 }
 
-// Built on the first invocation and kept for the container's life, with the URL it caches.
-let dependencies: ForwarderDependencies | undefined;
-
-export async function handler(event: SnsEvent): Promise<{ posted: number }> {
-  dependencies ??= createDependencies();
-  return forwardSnsEvent(event, dependencies);
+export function createHandler(dependencies: () => Dependencies = lambdaDependencies) {
+  // Built on the first invocation and kept for the container's life, with the URL it caches.
+  let forwarder: ForwarderDependencies | undefined;
+  return wrap(
+    async (event: unknown): Promise<{ posted: number }> => {
+      const records = parseEvent(snsEventSchema, event, 'slack-forwarder');
+      forwarder ??= { webhookUrl: dependencies().slackWebhookUrl(), log };
+      return forwardSnsEvent(records, forwarder);
+    },
+    { name: 'slack-forwarder' },
+  );
 }
+
+export const handler = createHandler();

@@ -18,6 +18,8 @@ export interface SessionSettings {
   assumeRole: AssumeRoleSettings;
   /** The region for global calls (STS, Organizations). */
   homeRegion: string;
+  /** The clock credentials are refreshed by (epoch ms); `Date.now` unless a test moves time. */
+  now?: () => number;
 }
 
 export class ScanSession {
@@ -51,7 +53,7 @@ export class ScanSession {
       );
     }
     if (!accountId) throw new CallerIdentityError('sts:GetCallerIdentity returned no account id.');
-    const broker = new CredentialBroker(sts, accountId, settings.assumeRole);
+    const broker = new CredentialBroker(sts, accountId, settings.assumeRole, settings.now);
     const hub = new AccountClients(accountId, undefined, settings.aws, counter);
     return new ScanSession(accountId, settings, broker, hub, sts, counter);
   }

@@ -3,7 +3,7 @@
  * once, with a schema that rejects unknown keys; every problem is reported at once.
  */
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { UsageError } from '../errors.ts';
 import { severities } from '../findings/types.ts';
@@ -73,10 +73,17 @@ export type ConfigFile = z.infer<typeof configFileSchema>;
 
 /** Parses and validates a configuration text; `name` is used in messages. */
 export function parseConfig(text: string, name: string, knownRuleIds?: ReadonlySet<string>): ConfigFile {
+  // parseDocument, not parse: YAML warnings (unknown tags, directives) are problems, not stderr noise.
+  const document = parseDocument(text, { prettyErrors: false });
+  const yamlProblems = [...document.errors, ...document.warnings].map(
+    (e) => `${name} is not valid YAML: ${e.message.split('\n')[0]}`,
+  );
+  if (yamlProblems.length) throw new UsageError(yamlProblems.join('; '), yamlProblems);
   let raw: unknown;
   try {
-    raw = parseYaml(text) ?? {};
+    raw = document.toJS() ?? {};
   } catch (error) {
+    // e.g. an alias to an anchor that is not there
     throw new UsageError(`${name} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   const parsed = configFileSchema.safeParse(raw);

@@ -1,6 +1,15 @@
 /**
  * The only place that reads the process environment. Everything else gets these values passed in.
  */
+import { z } from 'zod';
+import { ConfigurationError } from './errors.ts';
+import {
+  type PerformanceSettings,
+  performanceSettingsSchema,
+  type TargetSettings,
+  targetSettingsSchema,
+} from './settings.ts';
+
 export interface Environment {
   /** `AWS_ENDPOINT_URL`: one endpoint for every service, e.g. an emulator. */
   endpoint?: string;
@@ -25,4 +34,145 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
  */
 export function quietSdkNodeVersionWarning(env: NodeJS.ProcessEnv = process.env): void {
   env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
+/**
+ * What the Lambda functions are configured with (serverless.yml sets these variables). Each is
+ * validated here, once; a value a function needs but does not have is reported by the dependency
+ * that needs it (`createDependencies`), so a function only requires its own variables.
+ */
+export interface LambdaEnvironment {
+  /** `AWS_ENDPOINT_URL`: one endpoint for every service, e.g. an emulator. */
+  endpoint?: string;
+  /** `AWS_REGION` (Lambda always sets it): the home region for STS, Organizations and the table. */
+  region?: string;
+  /** `FINDINGS_TABLE`: the DynamoDB findings table. */
+  findingsTable?: string;
+  /** `TOPIC_ARN`: the SNS topic the notifier publishes to. */
+  topicArn?: string;
+  /** `STATE_MACHINE_ARN`: the scan state machine, started for requests over the inline limit. */
+  stateMachineArn?: string;
+  /**
+   * `TARGET_ACCOUNTS` (comma list or `organization`; default: the function's own account),
+   * `EXCLUDE_ACCOUNTS` (comma list), `TARGET_REGIONS` (comma list or `all`; default: `AWS_REGION`),
+   * `MEMBER_ROLE_NAME`, `EXTERNAL_ID`, `ASSUME_ROLE_IN_CALLER_ACCOUNT` (default `true`: the
+   * function's own role may only assume the member role, so its own account is read through the
+   * member role too).
+   */
+  targets: TargetSettings;
+  /** `TARGET_CONCURRENCY`, `ITEM_CONCURRENCY`, `MAX_ATTEMPTS`, `RETRY_MODE` (`adaptive`|`standard`). */
+  performance: PerformanceSettings;
+  /** `INLINE_TARGET_LIMIT` (default 10): the on-demand function scans at most this many inline. */
+  inlineTargetLimit: number;
+  /** `CONFIG_FILE`: an estatescan.config.yml packaged with the function (rules, settings, suppressions). */
+  configFile?: string;
+  /** `SLACK_WEBHOOK_PARAMETER`: the SSM SecureString holding the Slack webhook URL (the forwarder). */
+  slackWebhookParameter?: string;
+}
+
+export const DEFAULT_INLINE_TARGET_LIMIT = 10;
+
+const targetVariables: Record<string, string> = {
+  accounts: 'TARGET_ACCOUNTS',
+  excludeAccounts: 'EXCLUDE_ACCOUNTS',
+  regions: 'TARGET_REGIONS',
+  roleName: 'MEMBER_ROLE_NAME',
+  externalId: 'EXTERNAL_ID',
+  assumeRoleInCallerAccount: 'ASSUME_ROLE_IN_CALLER_ACCOUNT',
+};
+const performanceVariables: Record<string, string> = {
+  targetConcurrency: 'TARGET_CONCURRENCY',
+  itemConcurrency: 'ITEM_CONCURRENCY',
+  maxAttempts: 'MAX_ATTEMPTS',
+  retryMode: 'RETRY_MODE',
+};
+
+const inlineTargetLimitSchema = z.number().int().min(0).max(1000);
+
+/** Reads and validates the Lambda functions' variables; every problem is reported at once. */
+export function readLambdaEnvironment(env: NodeJS.ProcessEnv = process.env): LambdaEnvironment {
+  const text = (name: string) => env[name]?.trim() || undefined;
+  const list = (name: string) =>
+    text(name)
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const problems: string[] = [];
+  const number = (name: string) => {
+    const value = text(name);
+    if (value === undefined) return undefined;
+    if (!/^-?\d+$/.test(value)) {
+      problems.push(`${name}: a whole number (got "${value}")`);
+      return undefined;
+    }
+    return Number(value);
+  };
+  const flag = (name: string) => {
+    const value = text(name)?.toLowerCase();
+    if (value === undefined || value === 'true' || value === 'false') return value && value === 'true';
+    problems.push(`${name}: true or false (got "${text(name)}")`);
+    return undefined;
+  };
+  const defined = (values: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+  const describe = (issues: z.core.$ZodIssue[], variables: Record<string, string>) => {
+    for (const issue of issues) {
+      const key = String(issue.path[0] ?? '');
+      const item = typeof issue.path[1] === 'number' ? ` (item ${issue.path[1] + 1})` : '';
+      const got =
+        typeof issue.input === 'string' || typeof issue.input === 'number' ? ` (got "${issue.input}")` : '';
+      problems.push(`${variables[key] ?? key}${item}: ${issue.message}${got}`);
+    }
+  };
+
+  const targets = targetSettingsSchema.safeParse(
+    defined({
+      accounts: text('TARGET_ACCOUNTS') === 'organization' ? 'organization' : list('TARGET_ACCOUNTS'),
+      excludeAccounts: list('EXCLUDE_ACCOUNTS'),
+      regions: text('TARGET_REGIONS') === 'all' ? 'all' : list('TARGET_REGIONS'),
+      roleName: text('MEMBER_ROLE_NAME'),
+      externalId: text('EXTERNAL_ID'),
+      assumeRoleInCallerAccount: flag('ASSUME_ROLE_IN_CALLER_ACCOUNT') ?? true,
+    }),
+    { reportInput: true },
+  );
+  if (!targets.success) describe(targets.error.issues, targetVariables);
+  const performance = performanceSettingsSchema.safeParse(
+    defined({
+      targetConcurrency: number('TARGET_CONCURRENCY'),
+      itemConcurrency: number('ITEM_CONCURRENCY'),
+      maxAttempts: number('MAX_ATTEMPTS'),
+      retryMode: text('RETRY_MODE'),
+    }),
+    { reportInput: true },
+  );
+  if (!performance.success) describe(performance.error.issues, performanceVariables);
+  const limit = inlineTargetLimitSchema.safeParse(
+    number('INLINE_TARGET_LIMIT') ?? DEFAULT_INLINE_TARGET_LIMIT,
+  );
+  if (!limit.success) {
+    problems.push(
+      `INLINE_TARGET_LIMIT: a whole number from 0 to 1000 (got "${text('INLINE_TARGET_LIMIT')}")`,
+    );
+  }
+  if (problems.length || !targets.success || !performance.success || !limit.success) {
+    throw new ConfigurationError(
+      `The function's environment is misconfigured:\n  ${problems.join('\n  ')}\n` +
+        'Fix the variables in the deployment (serverless.yml parameters) and deploy again.',
+      problems,
+    );
+  }
+  const region = text('AWS_REGION') ?? text('AWS_DEFAULT_REGION');
+  return {
+    ...(text('AWS_ENDPOINT_URL') ? { endpoint: text('AWS_ENDPOINT_URL') } : {}),
+    ...(region ? { region } : {}),
+    ...(text('FINDINGS_TABLE') ? { findingsTable: text('FINDINGS_TABLE') } : {}),
+    ...(text('TOPIC_ARN') ? { topicArn: text('TOPIC_ARN') } : {}),
+    ...(text('STATE_MACHINE_ARN') ? { stateMachineArn: text('STATE_MACHINE_ARN') } : {}),
+    targets: targets.data,
+    performance: performance.data,
+    inlineTargetLimit: limit.data,
+    ...(text('CONFIG_FILE') ? { configFile: text('CONFIG_FILE') } : {}),
+    ...(text('SLACK_WEBHOOK_PARAMETER') ? { slackWebhookParameter: text('SLACK_WEBHOOK_PARAMETER') } : {}),
+  };
 }

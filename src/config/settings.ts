@@ -45,18 +45,34 @@ export const performanceSettingsSchema = z
 export type TargetSettings = z.infer<typeof targetSettingsSchema>;
 export type PerformanceSettings = z.infer<typeof performanceSettingsSchema>;
 
+/**
+ * A zod issue path as users write it: list items count from 1 (`accounts[2]`); CLI flags and
+ * configuration keys are kebab-case (`excludeAccounts` is `--exclude-accounts`) unless `kebabCase`
+ * is false (invoke events use the JSON keys as they are).
+ */
+export function issuePath(path: readonly PropertyKey[], options: { kebabCase?: boolean } = {}): string {
+  const kebab = options.kebabCase ?? true;
+  if (!path.length) return '(root)';
+  return path
+    .map((p) =>
+      typeof p === 'number'
+        ? `[${p + 1}]`
+        : kebab
+          ? String(p).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+          : String(p),
+    )
+    .join('.')
+    .replace(/\.\[/g, '[');
+}
+
 /** Formats zod issues as `path: message` lines. */
-export function describeIssues(error: z.ZodError, prefix = ''): string[] {
+export function describeIssues(
+  error: z.ZodError,
+  prefix = '',
+  options: { kebabCase?: boolean } = {},
+): string[] {
   return error.issues.map((issue) => {
-    // Flags are kebab-case (`excludeAccounts` is `--exclude-accounts`); list items count from 1.
-    const path = issue.path.length
-      ? issue.path
-          .map((p) =>
-            typeof p === 'number' ? `[${p + 1}]` : String(p).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`),
-          )
-          .join('.')
-          .replace(/\.\[/g, '[')
-      : '(root)';
+    const path = issuePath(issue.path, options);
     if (issue.code === 'unrecognized_keys') {
       return `${prefix}${path}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     }

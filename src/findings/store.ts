@@ -43,6 +43,8 @@ export interface RunRecord {
   /** API calls, retries and throttles of the run. */
   apiCalls: { calls: number; attempts: number; throttled: number };
   changes: number;
+  /** Accounts the plan could not expand into targets (e.g. DescribeRegions denied). */
+  planErrors?: CollectionError[];
 }
 
 export interface StoredInventory {

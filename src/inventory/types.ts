@@ -32,7 +32,8 @@ export type SourceId = (typeof sourceIds)[number];
 export interface CollectionError {
   accountId: string;
   region: string;
-  source: SourceId | 'credentials' | 'plan';
+  /** `scan-target`: the target's whole scan failed (a Lambda invocation the state machine caught). */
+  source: SourceId | 'credentials' | 'plan' | 'scan-target';
   /** `service:Operation`, e.g. `ec2:DescribeInstances`. */
   operation: string;
   /** The AWS error code, e.g. `AccessDenied`, `RequestLimitExceeded`. */

@@ -9,8 +9,6 @@ import { SnsNotifier } from '../../alerts/notifier.ts';
 import { type ConfigFile, loadConfig } from '../../config/config-file.ts';
 import type { Environment } from '../../config/environment.ts';
 import { selectRules } from '../../engine/registry.ts';
-import { SuppressionMatcher } from '../../engine/suppressions.ts';
-import { defaultRuleSettings } from '../../engine/types.ts';
 import { UsageError } from '../../errors.ts';
 import type { ChangeSet } from '../../findings/changes.ts';
 import { DynamoDbFindingStore } from '../../findings/dynamodb-store.ts';
@@ -19,6 +17,7 @@ import { type Severity, severities, severityRank } from '../../findings/types.ts
 import { renderReport, scanFormats } from '../../report/index.ts';
 import { persistRun } from '../../scan/persist.ts';
 import { runScan } from '../../scan/run-scan.ts';
+import { ruleOptions } from '../../scan/run-settings.ts';
 import type { CommandIo } from '../io.ts';
 import { parseCommandArgs, targetOptionSpec, targetOptionsHelp, toRunOptions } from '../options.ts';
 import { createProgress } from '../progress.ts';
@@ -122,15 +121,7 @@ export async function scanCommand(args: string[], env: Environment, io: CommandI
       targets,
       planErrors,
       rules,
-      ruleSettings: { ...defaultRuleSettings, ...config.settings },
-      ...(config.rules?.severity ? { severityOverrides: config.rules.severity } : {}),
-      ...(config.suppressions?.length
-        ? {
-            suppressions: new SuppressionMatcher(
-              config.suppressions.map(({ expires, ...s }) => ({ ...s, expiresAt: expires })),
-            ),
-          }
-        : {}),
+      ...ruleOptions(config),
       targetConcurrency: options.performance.targetConcurrency,
       itemConcurrency: options.performance.itemConcurrency,
       now: io.now,

@@ -6,6 +6,7 @@ import { groupChangeSet } from '../../../src/alerts/group.ts';
 import { renderGroup } from '../../../src/alerts/render.ts';
 import type { SnsEvent } from '../../../src/alerts/slack.ts';
 import { makeFinding, PROD } from '../../fixtures/report.ts';
+import { captureOutput, lambdaContext } from '../../support/lambda.ts';
 
 const PARAMETER = '/estatescan/slack-webhook-url';
 const WEBHOOK = 'https://hooks.slack.com/services/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';
@@ -45,19 +46,22 @@ function snsEvent(messageId: string): SnsEvent {
 /** The handler module as a fresh container loads it. */
 async function coldStart() {
   vi.resetModules();
-  return (await import('../../../functions/slack-forwarder.ts')).handler;
+  const { handler } = await import('../../../functions/slack-forwarder.ts');
+  return (event: SnsEvent) => handler(event, lambdaContext('estatescan-slack-forwarder'));
 }
 
-function logged(spy: { mock: { calls: unknown[][] } }): string {
-  return spy.mock.calls.map((args) => args.map(String).join(' ')).join('\n');
-}
+// The Powertools logger writes JSON lines to stdout.
+let output: ReturnType<typeof captureOutput>;
 
 describe('slack-forwarder handler', () => {
   beforeEach(() => {
     ssmMock.reset();
     vi.stubEnv('SLACK_WEBHOOK_PARAMETER', PARAMETER);
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    output = captureOutput();
   });
   afterEach(() => {
+    output.restore();
     vi.unstubAllEnvs();
     vi.unstubAllGlobals();
     vi.restoreAllMocks();
@@ -70,7 +74,6 @@ describe('slack-forwarder handler', () => {
       .resolves({ Parameter: { Name: PARAMETER, Type: 'SecureString', Value: WEBHOOK } });
     const fetchMock = vi.fn(async () => new Response('ok', { status: 200 }));
     vi.stubGlobal('fetch', fetchMock);
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const handler = await coldStart();
 
     // Act
@@ -89,8 +92,8 @@ describe('slack-forwarder handler', () => {
     const body = JSON.parse(String(init.body)) as { blocks: Array<{ type: string }>; text: string };
     expect(body.blocks[0]?.type).toBe('header');
     expect(body.text).toContain(`${PROD}: 1 new medium`);
-    expect(logged(log)).toContain('Posted to Slack');
-    expect(logged(log)).not.toContain('hooks.slack.com');
+    expect(output.text()).toContain('Posted to Slack');
+    expect(output.text()).not.toContain('hooks.slack.com');
   });
 
   it('throws and logs a failure without the URL', async () => {
@@ -104,7 +107,6 @@ describe('slack-forwarder handler', () => {
         throw new TypeError(`fetch failed for ${WEBHOOK}`);
       }),
     );
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     const handler = await coldStart();
 
     // Act
@@ -118,10 +120,10 @@ describe('slack-forwarder handler', () => {
       error.stack,
       String(error.cause),
       (error.cause as Error).stack,
-      logged(log),
+      output.text(),
     ];
     expect(everything.join('\n')).not.toContain('s3cr3t');
-    expect(logged(log)).toContain('"level":"error"');
+    expect(output.text()).toContain('"level":"ERROR"');
   });
 
   it('reads the parameter again on the next invocation after a failed read, without quoting a bad value', async () => {
@@ -134,7 +136,6 @@ describe('slack-forwarder handler', () => {
       'fetch',
       vi.fn(async () => new Response('ok', { status: 200 })),
     );
-    vi.spyOn(console, 'log').mockImplementation(() => {});
     const handler = await coldStart();
 
     // Act

@@ -1,0 +1,26 @@
+/**
+ * scan-target: one item of the Distributed Map, `{ runId, startedAt, rules, target }` → the target's
+ * report. The target's own AWS errors are in the report; it throws only when the function itself
+ * cannot work (STS, the table), so the state machine retries.
+ */
+import { allRules } from '../rules/index.ts';
+import { type Dependencies, lambdaDependencies } from '../src/lambda/dependencies.ts';
+import { parseEvent, scanTargetEventSchema } from '../src/lambda/events.ts';
+import { wrap } from '../src/lambda/middleware.ts';
+import { scanOneTarget } from '../src/lambda/steps.ts';
+
+const ruleIds = allRules.map((r) => r.id);
+
+export function createHandler(dependencies: () => Dependencies = lambdaDependencies) {
+  return wrap(
+    async (event: unknown) => {
+      const input = parseEvent(scanTargetEventSchema(ruleIds), event, 'scan-target', {
+        knownRuleIds: ruleIds,
+      });
+      return scanOneTarget(input, dependencies(), allRules);
+    },
+    { name: 'scan-target' },
+  );
+}
+
+export const handler = createHandler();

@@ -1,0 +1,20 @@
+/**
+ * summarize: the state machine's last step, `{ runId, startedAt, planErrors, results }` (results
+ * include the failures the Map caught) → records the run, publishes its metrics, returns its digest.
+ */
+import { type Dependencies, lambdaDependencies } from '../src/lambda/dependencies.ts';
+import { parseEvent, summarizeEventSchema } from '../src/lambda/events.ts';
+import { wrap } from '../src/lambda/middleware.ts';
+import { summarizeRunStep } from '../src/lambda/steps.ts';
+
+export function createHandler(dependencies: () => Dependencies = lambdaDependencies) {
+  return wrap(
+    async (event: unknown) => {
+      const input = parseEvent(summarizeEventSchema, event, 'summarize');
+      return summarizeRunStep(input, dependencies());
+    },
+    { name: 'summarize' },
+  );
+}
+
+export const handler = createHandler();

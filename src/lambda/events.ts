@@ -1,0 +1,319 @@
+/**
+ * The input of every function, validated with a schema before anything runs. A bad event is
+ * rejected with one `InvalidEventError` listing every problem, in the event's own terms (JSON keys,
+ * list items counted from 1), with a suggestion where a typo is likely.
+ *
+ * The on-demand event and the plan's input are typed by people (the Lambda console, a schedule's
+ * input): unknown keys are errors. The inputs the state machine builds (`scan-target`, `summarize`)
+ * tolerate extra keys, so a state carrying more of the execution's data along (a Map whose
+ * ResultPath keeps the plan) still works; the keys they read are checked all the same.
+ */
+import { z } from 'zod';
+import { accountIdPattern, issuePath, regionPattern } from '../config/settings.ts';
+import type { CollectionError } from '../inventory/types.ts';
+import { runIdPattern } from '../scan/run-id.ts';
+import { InvalidEventError } from './errors.ts';
+
+/** How a value is quoted in a message: short, and typed when it is not a string. */
+function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
+}
+
+/** The candidate a typo most likely meant, if one is close enough. */
+export function closest(value: string, candidates: readonly string[]): string | undefined {
+  const typed = value.toLowerCase();
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(typed, candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  if (best && best.distance <= Math.max(2, Math.floor(best.candidate.length / 4))) return best.candidate;
+  // Fragments of one id (`s3-versioning`) name it well enough when no other id has them all.
+  const words = typed.split(/[^a-z0-9]+/).filter((w) => w.length >= 2);
+  const containing = candidates.filter(
+    (c) => words.length > 0 && words.join('').length >= 4 && words.every((w) => c.toLowerCase().includes(w)),
+  );
+  return containing.length === 1 ? containing[0] : undefined;
+}
+
+const didYouMean = (value: string, candidates: readonly string[]) => {
+  const guess = closest(value, candidates);
+  return guess ? `; did you mean "${guess}"?` : '';
+};
+
+const accountId = z
+  .string({ error: (issue) => `an account id is a string of 12 digits (got ${shown(issue.input)})` })
+  .regex(accountIdPattern, { error: (issue) => `an account id is 12 digits (got ${shown(issue.input)})` });
+const regionName = z
+  .string({ error: (issue) => `a region is a string like "eu-west-1" (got ${shown(issue.input)})` })
+  .regex(regionPattern, { error: (issue) => `a region looks like "eu-west-1" (got ${shown(issue.input)})` });
+
+/** A non-empty list of `item`, or the one keyword (`organization`, `all`). */
+function listOrKeyword<T, K extends string>(
+  keyword: K,
+  item: z.ZodType<T>,
+  what: { items: string; example: string; looksLikeItem: RegExp },
+) {
+  const list = z.array(item).min(1, `give at least one, or leave the key out for the default`);
+  const expected = `must be "${keyword}" or a list of ${what.items}`;
+  return z.unknown().transform((value, ctx): T[] | K => {
+    if (value === keyword) return keyword;
+    if (typeof value === 'string') {
+      const hint = what.looksLikeItem.test(value)
+        ? `; a single one still goes in a list: ["${value}"]`
+        : didYouMean(value, [keyword]);
+      ctx.addIssue({ code: 'custom', message: `${expected} (got ${shown(value)}${hint})`, input: value });
+      return z.NEVER;
+    }
+    if (!Array.isArray(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${expected}, e.g. ${what.example} (got ${shown(value)})`,
+        input: value,
+      });
+      return z.NEVER;
+    }
+    const parsed = list.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) {
+      ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path, input: value });
+    }
+    return z.NEVER;
+  });
+}
+
+const accounts = listOrKeyword('organization', accountId, {
+  items: '12-digit account ids',
+  example: '["111111111111"]',
+  looksLikeItem: /^\d+$/,
+});
+const regions = listOrKeyword('all', regionName, {
+  items: 'regions',
+  example: '["eu-west-1"]',
+  looksLikeItem: /^[a-z]{2}-/,
+});
+
+/** A non-empty list of known rule ids; every unknown one is named, with the likeliest meant. */
+function ruleIds(known: readonly string[]) {
+  const knownSet = new Set(known);
+  return z.unknown().transform((value, ctx): string[] => {
+    if (!Array.isArray(value)) {
+      const hint = typeof value === 'string' ? `; a single one still goes in a list: ["${value}"]` : '';
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a list of rule ids, e.g. ["s3-bucket-versioning-disabled"] (got ${shown(value)}${hint})`,
+        input: value,
+      });
+      return z.NEVER;
+    }
+    if (!value.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give at least one rule id, or leave "rules" out for every rule',
+        input: value,
+      });
+    }
+    value.forEach((id, i) => {
+      const message =
+        typeof id !== 'string'
+          ? `a rule id is a string (got ${shown(id)})`
+          : knownSet.has(id)
+            ? undefined
+            : `unknown rule id ${shown(id)}${didYouMean(id, known)}`;
+      if (message) ctx.addIssue({ code: 'custom', message, path: [i], input: id });
+    });
+    return value as string[];
+  });
+}
+
+const flag = z.boolean({ error: (issue) => `must be true or false (got ${shown(issue.input)})` });
+const runId = z
+  .string({ error: (issue) => `a run id is a string (got ${shown(issue.input)})` })
+  .regex(runIdPattern, {
+    error: (issue) => `a run id has 1-80 letters, digits, - or _ (got ${shown(issue.input)})`,
+  });
+const isoTime = z.iso.datetime({
+  offset: true,
+  error: (issue) => `an ISO 8601 time like "2026-11-25T12:00:00.000Z" (got ${shown(issue.input)})`,
+});
+
+/** `{}` or `{"accounts": [...] | "organization", "regions": [...] | "all", "rules": [...], "notify": true, "dryRun": false}`. */
+export function onDemandEventSchema(knownRuleIds: readonly string[]) {
+  return z.strictObject({
+    accounts: accounts.optional(),
+    regions: regions.optional(),
+    rules: ruleIds(knownRuleIds).optional(),
+    /** Announce the changes (default). `false` records them without a message. */
+    notify: flag.optional(),
+    /** Evaluate and return, write nothing, announce nothing. */
+    dryRun: flag.optional(),
+  });
+}
+export type OnDemandEvent = z.output<ReturnType<typeof onDemandEventSchema>>;
+
+/** The state machine's input, from the schedule (`{}`) or the on-demand function. */
+export function planEventSchema(knownRuleIds: readonly string[]) {
+  return z.strictObject({
+    runId: runId.optional(),
+    accounts: accounts.optional(),
+    regions: regions.optional(),
+    rules: ruleIds(knownRuleIds).optional(),
+  });
+}
+export type PlanEvent = z.output<ReturnType<typeof planEventSchema>>;
+
+/** One item of the Distributed Map: the run and one account × region. */
+export function scanTargetEventSchema(knownRuleIds: readonly string[]) {
+  return z.looseObject({
+    runId,
+    startedAt: isoTime,
+    rules: ruleIds(knownRuleIds).optional(),
+    target: z.strictObject({ accountId, region: regionName }),
+  });
+}
+export type ScanTargetEvent = z.output<ReturnType<typeof scanTargetEventSchema>>;
+
+const count = z.number().int().min(0);
+const collectionError = z.looseObject({
+  accountId: z.string(),
+  region: z.string(),
+  // Written by estatescan's own collectors and passed through the state machine: any name is kept.
+  source: z.string().transform((source) => source as CollectionError['source']),
+  operation: z.string(),
+  code: z.string(),
+  message: z.string(),
+  resourceId: z.string().optional(),
+});
+const targetReport = z.looseObject({
+  accountId,
+  region: regionName,
+  status: z.enum(['ok', 'partial', 'failed']),
+  findings: count,
+  findingsBySeverity: z.partialRecord(z.enum(['critical', 'high', 'medium', 'low', 'info']), count),
+  suppressed: count,
+  changes: count,
+  baseline: z.boolean(),
+  errors: z.array(collectionError),
+  errorCount: count,
+  durationMs: z.number().min(0),
+  apiCalls: z.looseObject({ calls: count, attempts: count, throttled: count }),
+});
+/** What the Map's Catch makes of a target that failed for good. */
+const caughtFailure = z.looseObject({
+  accountId: z.string(),
+  region: z.string(),
+  status: z.literal('failed'),
+  error: z.unknown().optional(),
+});
+
+export const summarizeEventSchema = z.looseObject({
+  runId,
+  startedAt: isoTime,
+  planErrors: z.array(collectionError).default([]),
+  results: z.array(
+    z.union([targetReport, caughtFailure], {
+      error: 'a scan-target result, or a caught failure {"accountId", "region", "status": "failed", "error"}',
+    }),
+  ),
+});
+export type SummarizeEvent = z.output<typeof summarizeEventSchema>;
+
+/** A DynamoDB stream batch as Lambda delivers it (only the parts the notifier reads are checked). */
+export const streamEventSchema = z.looseObject({
+  Records: z.array(
+    z.looseObject({
+      eventName: z.string().optional(),
+      dynamodb: z
+        .looseObject({
+          SequenceNumber: z.string().optional(),
+          NewImage: z.record(z.string(), z.unknown()).optional(),
+          OldImage: z.record(z.string(), z.unknown()).optional(),
+        })
+        .optional(),
+    }),
+  ),
+});
+export type StreamEvent = z.output<typeof streamEventSchema>;
+
+/** An SNS batch as Lambda delivers it to a subscribed function. */
+export const snsEventSchema = z.looseObject({
+  Records: z.array(
+    z.looseObject({
+      EventSource: z.string().optional(),
+      Sns: z.looseObject({
+        MessageId: z.string().optional(),
+        Subject: z.string().nullable().optional(),
+        Message: z.string(),
+        MessageAttributes: z
+          .record(z.string(), z.looseObject({ Type: z.string(), Value: z.string() }))
+          .optional(),
+      }),
+    }),
+  ),
+});
+export type SnsEvent = z.output<typeof snsEventSchema>;
+
+/** One line per problem, in the event's own terms. */
+function problemsOf(error: z.ZodError, allowedKeys: readonly string[]): string[] {
+  return error.issues.flatMap((issue) => {
+    const path = issuePath(issue.path, { kebabCase: false });
+    if (issue.code === 'unrecognized_keys') {
+      const where = issue.path.length ? `${path}: ` : '';
+      return issue.keys.map((key) => {
+        const guess = issue.path.length ? undefined : closest(key, allowedKeys);
+        return `${where}unknown key ${shown(key)}${guess ? `; did you mean "${guess}"?` : ''}`;
+      });
+    }
+    if (issue.code === 'invalid_type' && !issue.path.length) {
+      return [`the event must be a JSON object, e.g. {} (got ${shown(issue.input)})`];
+    }
+    return [`${path}: ${issue.message}`];
+  });
+}
+
+/**
+ * Parses an event with its schema; throws `InvalidEventError` listing every problem. Never throws
+ * anything else, whatever the input.
+ */
+export function parseEvent<S extends z.ZodType>(
+  schema: S,
+  event: unknown,
+  functionName: string,
+  options: { knownRuleIds?: readonly string[] } = {},
+): z.output<S> {
+  const parsed = schema.safeParse(event, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  const allowedKeys =
+    schema instanceof z.ZodObject ? Object.keys((schema as z.ZodObject).shape) : ([] as string[]);
+  const problems = problemsOf(parsed.error, allowedKeys);
+  const hints = [
+    ...(problems.some((p) => p.includes('unknown key'))
+      ? [`The ${functionName} event takes ${allowedKeys.map((k) => `"${k}"`).join(', ')}.`]
+      : []),
+    ...(problems.some((p) => p.includes('unknown rule id'))
+      ? [`Known rule ids: ${options.knownRuleIds?.join(', ') ?? "see 'estatescan rules'"}.`]
+      : []),
+  ];
+  throw new InvalidEventError(functionName, problems, hints.length ? hints.join('\n') : undefined);
+}

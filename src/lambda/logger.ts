@@ -1,0 +1,27 @@
+/**
+ * The functions' one logger, metrics and tracer (Powertools for AWS Lambda). Every log line is
+ * structured JSON; `appendRunKeys` adds the run id, account and region to every line of the
+ * invocation (the middleware clears them when it ends). Metrics go out in the embedded metric
+ * format under the `Estatescan` namespace, with the service as their dimension.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+
+export const SERVICE_NAME = 'estatescan';
+export const METRICS_NAMESPACE = 'Estatescan';
+
+export const logger = new Logger({ serviceName: SERVICE_NAME });
+export const metrics = new Metrics({ serviceName: SERVICE_NAME, namespace: METRICS_NAMESPACE });
+export const tracer = new Tracer({ serviceName: SERVICE_NAME });
+
+export interface RunKeys {
+  runId?: string;
+  accountId?: string;
+  region?: string;
+}
+
+/** Adds the run's keys to every following log line of this invocation. */
+export function appendRunKeys(keys: RunKeys): void {
+  logger.appendKeys(Object.fromEntries(Object.entries(keys).filter(([, v]) => v !== undefined)));
+}

@@ -1,0 +1,173 @@
+/**
+ * The on-demand scan, from the Lambda console: a small request is scanned inline and answered with
+ * its summary and findings; a large one starts the state machine with the schedule's input shape
+ * and is answered with the execution's ARN.
+ *
+ * The changes an inline scan writes reach the notifier through the table's stream, like the
+ * schedule's. `notify: false` and `dryRun: true` are carried by the run id (see run-id.ts), which
+ * every step and every written item carries: the notifier skips quiet runs, and a dry run writes
+ * nothing in any step.
+ */
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ConfigurationError } from '../config/errors.ts';
+import type { Rule } from '../engine/types.ts';
+import { EstatescanError } from '../errors.ts';
+import type { FindingChange } from '../findings/changes.ts';
+import type { Finding, Severity } from '../findings/types.ts';
+import type { CollectionError } from '../inventory/types.ts';
+import { planTargets } from '../scan/plan.ts';
+import { newRunId, type RunMode } from '../scan/run-id.ts';
+import { enabledRules, planRequest, requestedTargets, ruleOptions } from '../scan/run-settings.ts';
+import { type RunDigest, summarizeRun } from '../scan/run-summary.ts';
+import { scanTargets } from '../scan/target-scan.ts';
+import type { Dependencies } from './dependencies.ts';
+import type { OnDemandEvent, PlanEvent } from './events.ts';
+import { appendRunKeys, logger } from './logger.ts';
+import { publishRunMetrics } from './run-metrics.ts';
+
+/** A change as the response lists it: what happened to which finding. */
+export interface ChangeLine {
+  kind: FindingChange['kind'];
+  severity: Severity;
+  previousSeverity?: Severity;
+  ruleId: string;
+  accountId: string;
+  region: string;
+  resourceId: string;
+  findingId: string;
+  message: string;
+}
+
+export interface InlineScanResponse {
+  runId: string;
+  /** `normal`: changes are announced; `quiet`: recorded only; `dry-run`: nothing written. */
+  mode: RunMode;
+  summary: RunDigest;
+  findings: Finding[];
+  changes: ChangeLine[];
+  errors: CollectionError[];
+}
+
+export interface StartedScanResponse {
+  runId: string;
+  mode: RunMode;
+  executionArn: string;
+  /** Targets the request covers (the state machine plans them again). */
+  targets: number;
+}
+
+export type OnDemandResponse = InlineScanResponse | StartedScanResponse;
+
+function modeOf(request: OnDemandEvent): RunMode {
+  if (request.dryRun) return 'dry-run';
+  return request.notify === false ? 'quiet' : 'normal';
+}
+
+export async function runOnDemand(
+  request: OnDemandEvent,
+  deps: Dependencies,
+  rules: readonly Rule[],
+): Promise<OnDemandResponse> {
+  const started = deps.now();
+  const mode = modeOf(request);
+  const runId = newRunId(started, mode);
+  appendRunKeys({ runId });
+  const config = await deps.scanConfig(new Set(rules.map((r) => r.id)));
+  const selected = enabledRules(rules, config, request.rules);
+  const session = await deps.openSession(runId);
+  try {
+    const plan = await planTargets(
+      session,
+      planRequest(requestedTargets(deps.env.targets, request), deps.region()),
+    );
+    logger.info('On-demand scan planned', {
+      mode,
+      targets: plan.targets.length,
+      inlineTargetLimit: deps.env.inlineTargetLimit,
+    });
+    if (plan.targets.length > deps.env.inlineTargetLimit) {
+      return await startStateMachine(request, deps, { runId, mode, targets: plan.targets.length });
+    }
+    const store = mode === 'dry-run' ? undefined : deps.store();
+    const scan = await scanTargets(session, plan.targets, {
+      runId,
+      startedAt: started.toISOString(),
+      planErrors: plan.errors,
+      rules: selected,
+      ruleOptions: ruleOptions(config),
+      targetConcurrency: deps.env.performance.targetConcurrency,
+      itemConcurrency: deps.env.performance.itemConcurrency,
+      now: deps.now,
+      ...(store ? { store } : {}),
+    });
+    const { calls, attempts, throttled } = session.counter.totals();
+    const { record, digest } = summarizeRun({
+      runId,
+      startedAt: started.toISOString(),
+      finishedAt: deps.now().toISOString(),
+      planErrors: plan.errors,
+      results: scan.reports,
+      apiCalls: { calls, attempts, throttled },
+    });
+    if (store) {
+      await store.recordRun(record);
+      publishRunMetrics(digest);
+    }
+    logger.info('On-demand scan finished', { ...digest, mode });
+    return {
+      runId,
+      mode,
+      summary: digest,
+      findings: scan.report.findings,
+      changes: scan.changes.map(changeLine),
+      errors: scan.report.errors,
+    };
+  } finally {
+    session.destroy();
+  }
+}
+
+async function startStateMachine(
+  request: OnDemandEvent,
+  deps: Dependencies,
+  run: { runId: string; mode: RunMode; targets: number },
+): Promise<StartedScanResponse> {
+  const stateMachineArn = deps.env.stateMachineArn;
+  if (!stateMachineArn) {
+    throw new ConfigurationError(
+      `This request covers ${run.targets} targets, more than the ${deps.env.inlineTargetLimit} scanned inline ` +
+        '(INLINE_TARGET_LIMIT), and STATE_MACHINE_ARN is not set, so it cannot be handed to the state ' +
+        'machine. Narrow "accounts" or "regions", or set STATE_MACHINE_ARN.',
+    );
+  }
+  // The schedule's input shape, with this run's id (which carries its mode).
+  const input: PlanEvent = {
+    runId: run.runId,
+    ...(request.accounts ? { accounts: request.accounts } : {}),
+    ...(request.regions ? { regions: request.regions } : {}),
+    ...(request.rules ? { rules: request.rules } : {}),
+  };
+  const { executionArn } = await deps.stepFunctions().send(
+    // Named after the run: starting it twice (a retried invoke) starts one execution.
+    new StartExecutionCommand({ stateMachineArn, name: run.runId, input: JSON.stringify(input) }),
+  );
+  if (!executionArn)
+    throw new EstatescanError(`states:StartExecution of ${stateMachineArn} returned no execution ARN`);
+  logger.info('State machine started', { executionArn, targets: run.targets });
+  return { runId: run.runId, mode: run.mode, executionArn, targets: run.targets };
+}
+
+function changeLine(change: FindingChange): ChangeLine {
+  const f = change.finding;
+  return {
+    kind: change.kind,
+    severity: f.severity,
+    ...(change.previousSeverity ? { previousSeverity: change.previousSeverity } : {}),
+    ruleId: f.ruleId,
+    accountId: f.accountId,
+    region: f.region,
+    resourceId: f.resourceId,
+    findingId: f.findingId,
+    message: f.message,
+  };
+}

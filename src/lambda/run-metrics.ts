@@ -1,0 +1,59 @@
+/**
+ * The functions' CloudWatch metrics (embedded metric format, namespace `Estatescan`, dimension
+ * `service`). The run-level ones come from the run's digest, once per run (the `summarize`
+ * function, or the on-demand function when it scans inline); `scan-target` adds one data point per
+ * target, so CloudWatch's statistics (p90, max) describe targets. Dry runs publish nothing.
+ */
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { severities } from '../findings/types.ts';
+import type { RunDigest } from '../scan/run-summary.ts';
+import type { TargetScanReport } from '../scan/target-scan.ts';
+import { metrics } from './logger.ts';
+
+export const runMetricNames = [
+  'TargetsScanned',
+  'TargetsFailed',
+  'TargetsPartial',
+  'PlanErrors',
+  'OpenFindings',
+  'FindingChanges',
+  'ApiCalls',
+  'ApiThrottles',
+  'RunDuration',
+  'SlowestTargetDuration',
+] as const;
+
+export function publishRunMetrics(digest: RunDigest): void {
+  metrics.addMetric('TargetsScanned', MetricUnit.Count, digest.targets);
+  metrics.addMetric('TargetsFailed', MetricUnit.Count, digest.failed);
+  metrics.addMetric('TargetsPartial', MetricUnit.Count, digest.partial);
+  metrics.addMetric('PlanErrors', MetricUnit.Count, digest.planErrors);
+  metrics.addMetric('OpenFindings', MetricUnit.Count, digest.findings);
+  metrics.addMetric('FindingChanges', MetricUnit.Count, digest.changes);
+  metrics.addMetric('ApiCalls', MetricUnit.Count, digest.apiCalls.calls);
+  metrics.addMetric('ApiThrottles', MetricUnit.Count, digest.apiCalls.throttled);
+  metrics.addMetric('RunDuration', MetricUnit.Milliseconds, digest.durationMs);
+  metrics.addMetric('SlowestTargetDuration', MetricUnit.Milliseconds, digest.slowestTargetMs);
+  // One series per severity (zeros included, so a graph drops to zero rather than stopping).
+  for (const severity of severities) {
+    const bySeverity = metrics.singleMetric();
+    bySeverity.addDimension('severity', severity);
+    bySeverity.addMetric(
+      'OpenFindingsBySeverity',
+      MetricUnit.Count,
+      digest.findingsBySeverity[severity] ?? 0,
+    );
+  }
+}
+
+export function publishTargetMetrics(report: TargetScanReport): void {
+  metrics.addMetric('TargetDuration', MetricUnit.Milliseconds, report.durationMs);
+  metrics.addMetric('TargetApiCalls', MetricUnit.Count, report.apiCalls.calls);
+  metrics.addMetric('TargetApiThrottles', MetricUnit.Count, report.apiCalls.throttled);
+  metrics.addMetric('TargetCollectionErrors', MetricUnit.Count, report.errorCount);
+}
+
+export function publishNotifyMetrics(result: { messages: number; failedSets: number }): void {
+  metrics.addMetric('MessagesPublished', MetricUnit.Count, result.messages);
+  metrics.addMetric('PublishFailures', MetricUnit.Count, result.failedSets);
+}

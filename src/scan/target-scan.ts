@@ -1,0 +1,150 @@
+/**
+ * Scanning targets and reconciling each with the store, reported per target in the shape the
+ * `scan-target` function returns and `summarize` adds up. The on-demand function's inline path runs
+ * the same steps for a few targets in one process.
+ */
+import type { ScanSession } from '../aws/session.ts';
+import type { TargetEvaluation } from '../engine/evaluate.ts';
+import type { Rule } from '../engine/types.ts';
+import type { FindingChange } from '../findings/changes.ts';
+import type { FindingStore } from '../findings/store.ts';
+import type { Severity } from '../findings/types.ts';
+import { mapWithConcurrency } from '../inventory/concurrency.ts';
+import type { CollectionError, Target } from '../inventory/types.ts';
+import type { ScanReport } from '../report/types.ts';
+import { persistTarget, type TargetPersistence } from './persist.ts';
+import type { TargetOutcome, TargetResult } from './run-inventory.ts';
+import { runScan } from './run-scan.ts';
+import type { RuleOptions } from './run-settings.ts';
+
+/**
+ * Errors kept per target in its report. The reports of every target travel through the state
+ * machine's payload (256 KiB at most), so a target that failed a thousand ways says so in
+ * `errorCount` and keeps the first few.
+ */
+export const MAX_REPORTED_ERRORS = 10;
+
+export interface ApiCallTotals {
+  calls: number;
+  attempts: number;
+  throttled: number;
+}
+
+/** One target's outcome: what the `scan-target` function returns. */
+export interface TargetScanReport {
+  accountId: string;
+  region: string;
+  status: TargetOutcome;
+  /** Open findings. */
+  findings: number;
+  findingsBySeverity: Partial<Record<Severity, number>>;
+  suppressed: number;
+  /** Changes reconcile found (0 on the first scan, which records a baseline instead, or a dry run). */
+  changes: number;
+  /** Whether this was the target's first scan (its findings became the baseline). */
+  baseline: boolean;
+  /** The first `MAX_REPORTED_ERRORS` collection errors. */
+  errors: CollectionError[];
+  errorCount: number;
+  durationMs: number;
+  apiCalls: ApiCallTotals;
+}
+
+export interface TargetScanInput {
+  runId: string;
+  /** The run's start (ISO): every target of the run reconciles at this time, so retries are idempotent. */
+  startedAt: string;
+  rules: readonly Rule[];
+  ruleOptions: RuleOptions;
+  itemConcurrency: number;
+  now: () => Date;
+  /** Where findings are reconciled and written; absent for a dry run. */
+  store?: FindingStore;
+}
+
+export function countBySeverity(
+  findings: ReadonlyArray<{ severity: Severity; status: string }>,
+): Partial<Record<Severity, number>> {
+  const counts: Partial<Record<Severity, number>> = {};
+  for (const f of findings) if (f.status === 'open') counts[f.severity] = (counts[f.severity] ?? 0) + 1;
+  return counts;
+}
+
+export function targetReport(
+  result: TargetResult,
+  evaluation: TargetEvaluation | undefined,
+  persisted: TargetPersistence | undefined,
+  apiCalls: ApiCallTotals,
+): TargetScanReport {
+  const findings = evaluation?.findings ?? [];
+  const open = findings.filter((f) => f.status === 'open').length;
+  return {
+    accountId: result.accountId,
+    region: result.region,
+    status: result.status,
+    findings: open,
+    findingsBySeverity: countBySeverity(findings),
+    suppressed: findings.length - open,
+    changes: persisted?.changes.length ?? 0,
+    baseline: Boolean(persisted?.baseline),
+    errors: result.errors.slice(0, MAX_REPORTED_ERRORS),
+    errorCount: result.errors.length,
+    durationMs: result.durationMs,
+    apiCalls,
+  };
+}
+
+/** One target, as the `scan-target` function scans it: collect, evaluate, reconcile and write. */
+export async function scanTarget(
+  session: ScanSession,
+  target: Target,
+  input: TargetScanInput,
+): Promise<TargetScanReport> {
+  const { reports } = await scanTargets(session, [target], { ...input, targetConcurrency: 1 });
+  const { calls, attempts, throttled } = session.counter.totals();
+  return { ...(reports[0] as TargetScanReport), apiCalls: { calls, attempts, throttled } };
+}
+
+export interface TargetsScan {
+  reports: TargetScanReport[];
+  /** The scan's report (findings, errors, inventory), for a response that shows them. */
+  report: ScanReport;
+  changes: FindingChange[];
+}
+
+/**
+ * Several targets in one process with a bounded pool. API calls are counted per session, not per
+ * target, so the reports carry zeros and the session's totals belong to the run.
+ */
+export async function scanTargets(
+  session: ScanSession,
+  targets: Target[],
+  input: TargetScanInput & { targetConcurrency: number; planErrors?: CollectionError[] },
+): Promise<TargetsScan> {
+  const { report, results, evaluations } = await runScan(session, {
+    runId: input.runId,
+    targets,
+    ...(input.planErrors ? { planErrors: input.planErrors } : {}),
+    rules: input.rules,
+    ...input.ruleOptions,
+    targetConcurrency: input.targetConcurrency,
+    itemConcurrency: input.itemConcurrency,
+    now: input.now,
+  });
+  const evaluationOf = new Map(evaluations.map((e) => [`${e.accountId}/${e.region}`, e]));
+  const store = input.store;
+  const persisted = await mapWithConcurrency(results, input.targetConcurrency, async (result) => {
+    const evaluation = evaluationOf.get(`${result.accountId}/${result.region}`);
+    // A target that could not be reached has nothing to compare: its findings stay as they are.
+    if (!evaluation || !store) return undefined;
+    return persistTarget(store, input.runId, input.startedAt, result, evaluation);
+  });
+  const reports = results.map((result, i) =>
+    targetReport(result, evaluationOf.get(`${result.accountId}/${result.region}`), persisted[i], {
+      calls: 0,
+      attempts: 0,
+      throttled: 0,
+    }),
+  );
+  return { reports, report, changes: persisted.flatMap((p) => p?.changes ?? []) };
+}

@@ -1,0 +1,295 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkTemplate, functionNames, withResolvedDefinitions } from '../../../scripts/check-template.ts';
+import { type CfnTemplate, readTemplate, subTextOf } from '../../../scripts/cloudformation.ts';
+import { DEMO_ACCOUNTS, DEMO_HUB_CREDENTIALS, seedDemoEstate } from '../../../scripts/demo/estate.ts';
+import {
+  findCfnLint,
+  ignoredOnPackagedTemplate,
+  ignoredOnResolvedCopy,
+  packageWithOsls,
+} from '../../../scripts/package.ts';
+import { ensureTable } from '../../../src/findings/table.ts';
+import { emulatorEndpoint, resetEmulator } from '../../support/emulator.ts';
+
+const cfnLint = findCfnLint();
+
+/** A copy of the template with its state machine definition text edited. */
+function withDefinition(template: CfnTemplate, edit: (text: string) => string): CfnTemplate {
+  const copy = structuredClone(template);
+  const properties = copy.Resources.ScanStateMachine!.Properties!;
+  properties.DefinitionString = { 'Fn::Sub': edit(subTextOf(properties.DefinitionString)!) };
+  return copy;
+}
+
+/**
+ * Invokes a packaged function's bundle (unzipped from its artifact) in a fresh node process, as
+ * Lambda's runtime would import it, and returns what its handler returned.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a handler's JSON answer, read field by field by the tests.
+function invokeBundle(dir: string, name: string, event: unknown, env: Record<string, string>): any {
+  const unzipped = join(dir, 'unzipped', name);
+  mkdirSync(unzipped, { recursive: true });
+  spawnSync('unzip', ['-q', '-o', join(dir, `${name}.zip`), '-d', unzipped]);
+  const bundle = pathToFileURL(join(unzipped, 'functions', `${name}.mjs`)).href;
+  const context = {
+    functionName: `estatescan-ci-${name}`,
+    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:estatescan-ci-${name}`,
+    memoryLimitInMB: '1024',
+  };
+  const script =
+    `const { handler } = await import(${JSON.stringify(bundle)});` +
+    `const context = { ...${JSON.stringify(context)}, getRemainingTimeInMillis: () => 600000 };` +
+    `const result = await handler(${JSON.stringify(event)}, context);` +
+    `process.stdout.write('\\nRESULT ' + JSON.stringify(result) + '\\n');`;
+  const run = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) throw new Error(`${name} returned nothing (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
+  return JSON.parse(line.slice('RESULT '.length));
+}
+
+function edited(template: CfnTemplate, edit: (copy: CfnTemplate) => void): CfnTemplate {
+  const copy = structuredClone(template);
+  edit(copy);
+  return copy;
+}
+
+describe('the packaged CloudFormation template (osls package --stage ci, offline, no credentials)', () => {
+  let dir: string;
+  let template: CfnTemplate;
+
+  beforeAll(() => {
+    // Prepare: a fresh package in a directory of its own (.serverless is left alone).
+    dir = mkdtempSync(join(tmpdir(), 'estatescan-package-'));
+    packageWithOsls(['--stage', 'ci', '--package', dir], 'pipe');
+    template = readTemplate(join(dir, 'cloudformation-template-update-stack.json'));
+  }, 120_000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+  });
+
+  it('has the state machine, table, topic, notifier, schedule, alarms and per-function roles required', () => {
+    // Act
+    const problems = checkTemplate(template);
+
+    // Assess
+    expect(problems).toEqual([]);
+  });
+
+  it('packages each function on its own: one minified ESM bundle and its source map', () => {
+    // Act
+    const zips = readdirSync(dir).filter((f) => f.endsWith('.zip'));
+
+    // Assess
+    expect(zips.sort()).toEqual(functionNames.map((n) => `${n}.zip`).sort());
+    for (const name of functionNames) {
+      const listing = spawnSync('unzip', ['-Z1', join(dir, `${name}.zip`)], { encoding: 'utf8' }).stdout;
+      expect(listing.trim().split('\n').sort()).toEqual([
+        `functions/${name}.mjs`,
+        `functions/${name}.mjs.map`,
+      ]);
+    }
+  });
+
+  it.runIf(cfnLint !== undefined)('passes cfn-lint without errors, the States Language included', () => {
+    // Prepare
+    const resolved = join(dir, 'resolved-definitions.json');
+    writeFileSync(resolved, JSON.stringify(withResolvedDefinitions(template)));
+    const run = (ignored: string[], file: string) =>
+      spawnSync(cfnLint!, ['--ignore-checks', ...ignored, '--', file], { encoding: 'utf8' });
+
+    // Act
+    const packaged = run(ignoredOnPackagedTemplate, join(dir, 'cloudformation-template-update-stack.json'));
+    const definitions = run(ignoredOnResolvedCopy, resolved);
+
+    // Assess: bit 2 of the exit code is errors, bit 1 a fatal failure; warnings (4) are allowed.
+    expect({ code: (packaged.status ?? 1) & 3, output: packaged.stdout }).toEqual({
+      code: 0,
+      output: expect.anything(),
+    });
+    expect({ code: (definitions.status ?? 1) & 3, output: definitions.stdout }).toEqual({
+      code: 0,
+      output: expect.anything(),
+    });
+  });
+
+  it('runs the packaged plan, scan-target and summarize bundles on the emulator, chained as the state machine does', async () => {
+    // Prepare: the demo estate and the table; the bundles get the environment serverless.yml sets.
+    await resetEmulator();
+    process.env.AWS_ACCESS_KEY_ID = DEMO_HUB_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = DEMO_HUB_CREDENTIALS.secretAccessKey;
+    await seedDemoEstate(emulatorEndpoint());
+    const table = 'estatescan-ci-findings';
+    await ensureTable(
+      new DynamoDBClient({
+        region: 'eu-west-1',
+        endpoint: emulatorEndpoint(),
+        credentials: DEMO_HUB_CREDENTIALS,
+      }),
+      table,
+    );
+    const env = {
+      AWS_ENDPOINT_URL: emulatorEndpoint(),
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: DEMO_HUB_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: DEMO_HUB_CREDENTIALS.secretAccessKey,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      FINDINGS_TABLE: table,
+      MEMBER_ROLE_NAME: 'EstatescanReadOnly',
+      TARGET_ACCOUNTS: Object.values(DEMO_ACCOUNTS).join(','),
+      TARGET_REGIONS: 'eu-west-1',
+      POWERTOOLS_SERVICE_NAME: 'estatescan',
+      POWERTOOLS_METRICS_NAMESPACE: 'Estatescan',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      MAX_ATTEMPTS: '2',
+    };
+
+    // Act
+    const plan = invokeBundle(dir, 'plan', {}, env);
+    const results = plan.targets.map((target: unknown) =>
+      invokeBundle(
+        dir,
+        'scan-target',
+        { runId: plan.runId, startedAt: plan.startedAt, rules: plan.rules, target },
+        env,
+      ),
+    );
+    const digest = invokeBundle(
+      dir,
+      'summarize',
+      { runId: plan.runId, startedAt: plan.startedAt, planErrors: plan.planErrors, results },
+      env,
+    );
+
+    // Assess: every client the bundles carry serialized and parsed its calls (the emulator lacks
+    // only SSM's DescribeInstanceInformation, recorded as the one error of each target).
+    expect(plan.targets).toHaveLength(3);
+    for (const result of results) {
+      expect(result.status).toBe('partial');
+      expect(result.errors.map((e: { operation: string }) => e.operation)).toEqual([
+        'ssm:DescribeInstanceInformation',
+      ]);
+    }
+    expect(
+      results.find((r: { accountId: string }) => r.accountId === DEMO_ACCOUNTS.production).findings,
+    ).toBeGreaterThan(0);
+    expect(digest).toMatchObject({ runId: plan.runId, targets: 3, partial: 3, failed: 0 });
+  }, 120_000);
+
+  describe('the structural checks catch what matters', () => {
+    it.each([
+      [
+        'an inline map',
+        (t: CfnTemplate) => withDefinition(t, (d) => d.replace('"DISTRIBUTED"', '"INLINE"')),
+        /Mode is INLINE, not DISTRIBUTED/,
+      ],
+      [
+        'a failed target that fails the run',
+        (t: CfnTemplate) =>
+          withDefinition(t, (d) => d.replace(/"Catch": \[[\s\S]*?"Next": "RecordFailure" \}\s*\],/, '')),
+        /a failed target must be caught/,
+      ],
+      [
+        'no retry on throttling',
+        (t: CfnTemplate) =>
+          withDefinition(t, (d) => d.replaceAll('"Lambda.TooManyRequestsException"', '"Lambda.Unknown"')),
+        /no retry on Lambda.TooManyRequestsException/,
+      ],
+      [
+        'no concurrency limit',
+        (t: CfnTemplate) => withDefinition(t, (d) => d.replace(/"MaxConcurrency": [^,]+,/, '')),
+        /MaxConcurrency must be a number/,
+      ],
+      [
+        'scan-target able to assume any role',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            const statement =
+              c.Resources.ScanTargetRole!.Properties!.Policies[0].PolicyDocument.Statement.find(
+                (s: { Sid: string }) => s.Sid === 'MemberRoleOnly',
+              );
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
+            statement.Resource = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/*' };
+          }),
+        /sts:AssumeRole only on arn:\$\{AWS::Partition\}:iam::\*:role\/EstatescanReadOnly/,
+      ],
+      [
+        'scan-target reading AWS with its own role',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            c.Resources.ScanTargetRole!.Properties!.Policies[0].PolicyDocument.Statement.push({
+              Effect: 'Allow',
+              Action: 'ec2:DescribeInstances',
+              Resource: '*',
+            });
+          }),
+        /scan-target: reads AWS only through the member role/,
+      ],
+      [
+        'two functions sharing a role',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            c.Resources.SummarizeLambdaFunction!.Properties!.Role = { 'Fn::GetAtt': ['NotifyRole', 'Arn'] };
+          }),
+        /share the role NotifyRole/,
+      ],
+      [
+        'a table without point-in-time recovery',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            delete c.Resources.FindingsTable!.Properties!.PointInTimeRecoverySpecification;
+          }),
+        /point-in-time recovery/,
+      ],
+      [
+        'a table whose index differs from tableDefinition()',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            c.Resources.FindingsTable!.Properties!.GlobalSecondaryIndexes[0].Projection = {
+              ProjectionType: 'KEYS_ONLY',
+            };
+          }),
+        /GlobalSecondaryIndexes is .* tableDefinition\(\) says/,
+      ],
+      [
+        'an unencrypted topic',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            delete c.Resources.AlertsTopic!.Properties!.KmsMasterKeyId;
+          }),
+        /not encrypted with KMS/,
+      ],
+      [
+        'a notifier retrying a poisoned batch forever',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            const mapping = Object.values(c.Resources).find(
+              (r) => r.Type === 'AWS::Lambda::EventSourceMapping',
+            )!;
+            mapping.Properties!.MaximumRetryAttempts = -1;
+            mapping.Properties!.BisectBatchOnFunctionError = false;
+          }),
+        /BisectBatchOnFunctionError is not on/,
+      ],
+    ])('flags %s', (_, edit, expected) => {
+      // Act
+      const problems = checkTemplate(edit(template));
+
+      // Assess
+      expect(problems.join('\n')).toMatch(expected);
+    });
+  });
+});

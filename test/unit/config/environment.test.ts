@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { readLambdaEnvironment } from '../../../src/config/environment.ts';
+import { ConfigurationError } from '../../../src/config/errors.ts';
+
+describe('readLambdaEnvironment', () => {
+  it('reads the functions’ variables, with defaults for what is not set', () => {
+    // Act
+    const env = readLambdaEnvironment({
+      AWS_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
+      FINDINGS_TABLE: 'estatescan-findings',
+      TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:estatescan-alerts',
+      TARGET_ACCOUNTS: 'organization',
+      EXCLUDE_ACCOUNTS: '111111111111, 222222222222',
+      TARGET_REGIONS: 'all',
+      MEMBER_ROLE_NAME: 'EstatescanReadOnly',
+      EXTERNAL_ID: 'estatescan-7f3a',
+    });
+
+    // Assess
+    expect(env).toEqual({
+      endpoint: 'http://127.0.0.1:5000',
+      region: 'eu-west-1',
+      findingsTable: 'estatescan-findings',
+      topicArn: 'arn:aws:sns:eu-west-1:123456789012:estatescan-alerts',
+      targets: {
+        accounts: 'organization',
+        excludeAccounts: ['111111111111', '222222222222'],
+        regions: 'all',
+        roleName: 'EstatescanReadOnly',
+        externalId: 'estatescan-7f3a',
+        assumeRoleInCallerAccount: true,
+      },
+      performance: { targetConcurrency: 8, itemConcurrency: 8, maxAttempts: 8, retryMode: 'adaptive' },
+      inlineTargetLimit: 10,
+    });
+  });
+
+  it('names every malformed variable at once', () => {
+    // Act
+    let error: unknown;
+    try {
+      readLambdaEnvironment({
+        TARGET_ACCOUNTS: '111111111111,12345',
+        TARGET_REGIONS: 'eu-west-1,Europe',
+        ITEM_CONCURRENCY: 'many',
+        INLINE_TARGET_LIMIT: '-1',
+        ASSUME_ROLE_IN_CALLER_ACCOUNT: 'yes',
+      });
+    } catch (e) {
+      error = e;
+    }
+
+    // Assess
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).problems).toEqual([
+      'ASSUME_ROLE_IN_CALLER_ACCOUNT: true or false (got "yes")',
+      'TARGET_ACCOUNTS (item 2): an account id is 12 digits (got "12345")',
+      'TARGET_REGIONS (item 2): a region looks like eu-west-1 (got "Europe")',
+      'ITEM_CONCURRENCY: a whole number (got "many")',
+      'INLINE_TARGET_LIMIT: a whole number from 0 to 1000 (got "-1")',
+    ]);
+  });
+});

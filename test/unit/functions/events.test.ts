@@ -1,0 +1,244 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { allRules } from '../../../rules/index.ts';
+import { accountIdPattern, regionPattern } from '../../../src/config/settings.ts';
+import { InvalidEventError } from '../../../src/lambda/errors.ts';
+import {
+  onDemandEventSchema,
+  parseEvent,
+  planEventSchema,
+  scanTargetEventSchema,
+  summarizeEventSchema,
+} from '../../../src/lambda/events.ts';
+
+const ruleIds = allRules.map((r) => r.id);
+const parseOnDemand = (event: unknown) =>
+  parseEvent(onDemandEventSchema(ruleIds), event, 'scan', { knownRuleIds: ruleIds });
+
+function rejection(parse: () => unknown): InvalidEventError {
+  try {
+    parse();
+  } catch (error) {
+    if (error instanceof InvalidEventError) return error;
+    throw error;
+  }
+  throw new Error('expected the event to be rejected');
+}
+
+describe('the on-demand event', () => {
+  it.each([
+    ['{}', {}],
+    ['accounts and regions', { accounts: ['111111111111'], regions: ['eu-west-1'] }],
+    ['rules and notify', { accounts: ['111111111111'], rules: ['ec2-instance-os-eol'], notify: false }],
+    ['the keywords', { accounts: 'organization', regions: 'all', dryRun: true }],
+  ])('accepts %s', (_, event) => {
+    expect(parseOnDemand(event)).toEqual(event);
+  });
+
+  it.each([
+    ['an unknown key', { acount: ['111111111111'] }, ['unknown key "acount"; did you mean "accounts"?']],
+    [
+      'a malformed account id',
+      { accounts: ['11111111111'] },
+      ['accounts[1]: an account id is 12 digits (got "11111111111")'],
+    ],
+    [
+      'a malformed region',
+      { regions: ['eu-west-1', 'EU_WEST'] },
+      ['regions[2]: a region looks like "eu-west-1" (got "EU_WEST")'],
+    ],
+    [
+      'an unknown rule id',
+      { rules: ['ec2-instance-os-eol', 'ec2-os-eol'] },
+      ['rules[2]: unknown rule id "ec2-os-eol"; did you mean "ec2-instance-os-eol"?'],
+    ],
+    ['a string for a boolean', { notify: 'false' }, ['notify: must be true or false (got "false")']],
+    [
+      'a number for a list',
+      { regions: 3 },
+      ['regions: must be "all" or a list of regions, e.g. ["eu-west-1"] (got 3)'],
+    ],
+    [
+      'the "organisation" typo',
+      { accounts: 'organisation' },
+      [
+        'accounts: must be "organization" or a list of 12-digit account ids (got "organisation"; did you mean "organization"?)',
+      ],
+    ],
+    [
+      'one account not in a list',
+      { accounts: '111111111111' },
+      [
+        'accounts: must be "organization" or a list of 12-digit account ids (got "111111111111"; a single one still goes in a list: ["111111111111"])',
+      ],
+    ],
+    [
+      'an empty list',
+      { accounts: [] },
+      ['accounts: give at least one, or leave the key out for the default'],
+    ],
+    ['not an object', ['111111111111'], ['the event must be a JSON object, e.g. {} (got a list)']],
+    ['null', null, ['the event must be a JSON object, e.g. {} (got null)']],
+  ])('rejects %s with a clear problem', (_, event, problems) => {
+    const error = rejection(() => parseOnDemand(event));
+
+    expect(error.problems).toEqual(problems);
+    expect(error.message).toContain(problems[0]);
+    expect(error.message).toMatch(/^Invalid scan event \(1 problem\):/);
+    expect(error.message).toMatch(/Nothing was scanned or written\.$/);
+  });
+
+  it('lists every problem of an event in one error, with the keys and rule ids it takes', () => {
+    // Act
+    const error = rejection(() =>
+      parseOnDemand({
+        accounts: ['123', 111111111111],
+        regions: ['mars-north-1'],
+        rules: ['no-such-rule'],
+        notify: 1,
+        dryRun: null,
+        verbose: true,
+      }),
+    );
+
+    // Assess
+    expect(error.name).toBe('InvalidEventError');
+    expect(error.problems).toEqual([
+      'accounts[1]: an account id is 12 digits (got "123")',
+      'accounts[2]: an account id is a string of 12 digits (got 111111111111)',
+      'regions[1]: a region looks like "eu-west-1" (got "mars-north-1")',
+      'rules[1]: unknown rule id "no-such-rule"',
+      'notify: must be true or false (got 1)',
+      'dryRun: must be true or false (got null)',
+      'unknown key "verbose"',
+    ]);
+    expect(error.message).toMatch(/^Invalid scan event \(7 problems\):\n {2}accounts\[1\]/);
+    expect(error.message).toContain(
+      'The scan event takes "accounts", "regions", "rules", "notify", "dryRun".',
+    );
+    expect(error.message).toContain(`Known rule ids: ${ruleIds.join(', ')}.`);
+  });
+
+  it('either accepts a JSON value, well-formed, or rejects it with InvalidEventError: never another exception', () => {
+    const wellFormed = (event: Record<string, unknown>) =>
+      Object.keys(event).every((k) => ['accounts', 'regions', 'rules', 'notify', 'dryRun'].includes(k)) &&
+      (event.accounts === undefined ||
+        event.accounts === 'organization' ||
+        (Array.isArray(event.accounts) &&
+          event.accounts.length > 0 &&
+          event.accounts.every((a) => typeof a === 'string' && accountIdPattern.test(a)))) &&
+      (event.regions === undefined ||
+        event.regions === 'all' ||
+        (Array.isArray(event.regions) &&
+          event.regions.length > 0 &&
+          event.regions.every((r) => typeof r === 'string' && regionPattern.test(r)))) &&
+      (event.rules === undefined ||
+        (Array.isArray(event.rules) &&
+          event.rules.length > 0 &&
+          event.rules.every((r) => ruleIds.includes(r)))) &&
+      ['undefined', 'boolean'].includes(typeof event.notify) &&
+      ['undefined', 'boolean'].includes(typeof event.dryRun);
+
+    // Arbitrary JSON, and objects near the real shape (right keys, values of any kind or close to valid).
+    const nearValid = fc.record(
+      {
+        accounts: fc.oneof(
+          fc.constantFrom('organization', 'organisation', '111111111111'),
+          fc.array(fc.oneof(fc.stringMatching(/^\d{10,13}$/), fc.jsonValue()), { maxLength: 3 }),
+          fc.jsonValue(),
+        ),
+        regions: fc.oneof(
+          fc.constantFrom('all', 'eu-west-1'),
+          fc.array(fc.oneof(fc.constantFrom('eu-west-1', 'us-east-1', 'eu-west'), fc.string()), {
+            maxLength: 3,
+          }),
+        ),
+        rules: fc.array(fc.oneof(fc.constantFrom(...ruleIds), fc.string()), { maxLength: 3 }),
+        notify: fc.oneof(fc.boolean(), fc.jsonValue()),
+        dryRun: fc.oneof(fc.boolean(), fc.jsonValue()),
+        extra: fc.jsonValue(),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), nearValid), (event) => {
+        let parsed: unknown;
+        try {
+          parsed = parseOnDemand(event);
+        } catch (error) {
+          expect(error).toBeInstanceOf(InvalidEventError);
+          const { problems, message } = error as InvalidEventError;
+          expect(problems.length).toBeGreaterThan(0);
+          for (const problem of problems) expect(message).toContain(problem);
+          return;
+        }
+        expect(wellFormed(parsed as Record<string, unknown>)).toBe(true);
+        expect(parsed).toEqual(event);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe("the state machine's events", () => {
+  it('plan takes {} from the schedule and a run id from the on-demand function, nothing else', () => {
+    const schema = planEventSchema(ruleIds);
+    expect(parseEvent(schema, {}, 'plan')).toEqual({});
+    expect(parseEvent(schema, { runId: '20261125T120000Z-1a2b3c4d-quiet', regions: 'all' }, 'plan')).toEqual({
+      runId: '20261125T120000Z-1a2b3c4d-quiet',
+      regions: 'all',
+    });
+    expect(rejection(() => parseEvent(schema, { runId: 'a b', version: '0' }, 'plan')).problems).toEqual([
+      'runId: a run id has 1-80 letters, digits, - or _ (got "a b")',
+      'unknown key "version"',
+    ]);
+  });
+
+  it('scan-target needs the run, its start and a well-formed target', () => {
+    const schema = scanTargetEventSchema(ruleIds);
+    const error = rejection(() =>
+      parseEvent(
+        schema,
+        { runId: 'r1', startedAt: 'yesterday', target: { accountId: '1', region: 'eu-west-1' } },
+        'scan-target',
+      ),
+    );
+    expect(error.problems).toEqual([
+      'startedAt: an ISO 8601 time like "2026-11-25T12:00:00.000Z" (got "yesterday")',
+      'target.accountId: an account id is 12 digits (got "1")',
+    ]);
+  });
+
+  it('summarize takes target reports and caught failures, and says which result is neither', () => {
+    const ok = parseEvent(
+      summarizeEventSchema,
+      {
+        runId: 'r1',
+        startedAt: '2026-11-25T12:00:00.000Z',
+        planErrors: [],
+        results: [
+          {
+            accountId: '111111111111',
+            region: 'eu-west-1',
+            status: 'failed',
+            error: { Error: 'States.Timeout' },
+          },
+        ],
+        // The rest of the state (a Map's ResultPath keeping the plan) comes along and is ignored.
+        targets: [],
+      },
+      'summarize',
+    );
+    expect(ok.results).toHaveLength(1);
+    const error = rejection(() =>
+      parseEvent(
+        summarizeEventSchema,
+        { runId: 'r1', startedAt: '2026-11-25T12:00:00Z', results: [{}] },
+        'summarize',
+      ),
+    );
+    expect(error.problems).toEqual([
+      'results[1]: a scan-target result, or a caught failure {"accountId", "region", "status": "failed", "error"}',
+    ]);
+  });
+});

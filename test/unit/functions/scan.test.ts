@@ -1,0 +1,142 @@
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHandler } from '../../../functions/scan.ts';
+import { readLambdaEnvironment } from '../../../src/config/environment.ts';
+import { MemoryFindingStore } from '../../../src/findings/store.ts';
+import { createDependencies } from '../../../src/lambda/dependencies.ts';
+import type { InvalidEventError } from '../../../src/lambda/errors.ts';
+import type { StartedScanResponse } from '../../../src/lambda/on-demand.ts';
+import { captureOutput, lambdaContext } from '../../support/lambda.ts';
+
+const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:estatescan-scan';
+const ACCOUNTS = ['111111111111', '222222222222', '333333333333'];
+const REGIONS = ['eu-west-1', 'us-east-1', 'eu-central-1', 'ap-southeast-2'];
+
+const sts = mockClient(STSClient);
+const sfn = mockClient(SFNClient);
+
+function setUp(variables: Record<string, string> = {}) {
+  const store = new MemoryFindingStore();
+  const env = readLambdaEnvironment({
+    AWS_REGION: 'eu-west-1',
+    STATE_MACHINE_ARN: STATE_MACHINE,
+    FINDINGS_TABLE: 'estatescan-findings',
+    ...variables,
+  });
+  const deps = createDependencies(env, {
+    store: () => store,
+    now: () => new Date('2026-11-25T12:00:00.000Z'),
+  });
+  const handler = createHandler(() => deps);
+  return { store, invoke: (event: unknown) => handler(event, lambdaContext('estatescan-scan')) };
+}
+
+describe('the on-demand scan function', () => {
+  let output: ReturnType<typeof captureOutput>;
+
+  beforeEach(() => {
+    sts.reset();
+    sfn.reset();
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
+    sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({
+      executionArn: `arn:aws:states:eu-west-1:123456789012:execution:estatescan-scan:${input.name}`,
+      startDate: new Date('2026-11-25T12:00:01.000Z'),
+    }));
+    output = captureOutput();
+  });
+  afterEach(() => output.restore());
+
+  it('rejects a bad event with every problem listed, and writes, reads and starts nothing', async () => {
+    // Prepare
+    const { store, invoke } = setUp();
+
+    // Act
+    const error = (await invoke({
+      accounts: 'organisation',
+      regions: ['eu-west-1', 'moon-1'],
+      rules: ['s3-bucket-versioning'],
+      notify: 'no',
+      since: 'yesterday',
+    }).catch((e: unknown) => e)) as InvalidEventError;
+
+    // Assess
+    expect(error.name).toBe('InvalidEventError');
+    expect(error.problems).toEqual([
+      'accounts: must be "organization" or a list of 12-digit account ids (got "organisation"; did you mean "organization"?)',
+      'regions[2]: a region looks like "eu-west-1" (got "moon-1")',
+      'rules[1]: unknown rule id "s3-bucket-versioning"; did you mean "s3-bucket-versioning-disabled"?',
+      'notify: must be true or false (got "no")',
+      'unknown key "since"',
+    ]);
+    expect(store.writes).toBe(0);
+    expect(store.runs).toEqual([]);
+    expect(sts.calls()).toHaveLength(0);
+    expect(sfn.calls()).toHaveLength(0);
+    // The rejection is logged as a warning, with the problems.
+    const warning = output.lines().find((l) => l.includes('"level":"WARN"'));
+    expect(JSON.parse(warning ?? '{}')).toMatchObject({
+      message: 'scan: event rejected',
+      problems: error.problems,
+    });
+  });
+
+  it('starts the state machine for a request over the inline limit, and returns the execution ARN', async () => {
+    // Prepare
+    const { store, invoke } = setUp();
+
+    // Act
+    const response = (await invoke({
+      accounts: ACCOUNTS,
+      regions: REGIONS,
+      notify: false,
+    })) as StartedScanResponse;
+
+    // Assess
+    expect(response.targets).toBe(12);
+    expect(response.mode).toBe('quiet');
+    expect(response.runId).toMatch(/^20261125T120000Z-[0-9a-f]{8}-quiet$/);
+    expect(response.executionArn).toBe(
+      `arn:aws:states:eu-west-1:123456789012:execution:estatescan-scan:${response.runId}`,
+    );
+    const [start] = sfn.commandCalls(StartExecutionCommand);
+    expect(start?.args[0].input).toEqual({
+      stateMachineArn: STATE_MACHINE,
+      name: response.runId,
+      input: JSON.stringify({ runId: response.runId, accounts: ACCOUNTS, regions: REGIONS }),
+    });
+    expect(store.writes).toBe(0);
+  });
+
+  it('honours INLINE_TARGET_LIMIT, and sends even a dry run over it to the state machine as a dry run', async () => {
+    // Prepare
+    const { invoke } = setUp({ INLINE_TARGET_LIMIT: '2' });
+
+    // Act
+    const response = (await invoke({
+      accounts: [ACCOUNTS[0]],
+      regions: REGIONS.slice(0, 3),
+      dryRun: true,
+    })) as StartedScanResponse;
+
+    // Assess
+    expect(response.targets).toBe(3);
+    expect(response.runId).toMatch(/-dryrun$/);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+
+  it('says what to do when a large request cannot go to the state machine', async () => {
+    // Prepare
+    const { store, invoke } = setUp({ STATE_MACHINE_ARN: '' });
+
+    // Act
+    const run = invoke({ accounts: ACCOUNTS, regions: REGIONS });
+
+    // Assess
+    await expect(run).rejects.toThrow(
+      /This request covers 12 targets, more than the 10 scanned inline \(INLINE_TARGET_LIMIT\), and STATE_MACHINE_ARN is not set/,
+    );
+    expect(store.writes).toBe(0);
+  });
+});
