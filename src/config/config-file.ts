@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from '../errors.ts';
 import { severities } from '../findings/types.ts';
 import { describeIssues, performanceSettingsSchema, targetSettingsSchema } from './settings.ts';

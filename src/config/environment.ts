@@ -1,7 +1,7 @@
 /**
  * The only place that reads the process environment. Everything else gets these values passed in.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError } from './errors.ts';
 import {
   type PerformanceSettings,

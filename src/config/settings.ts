@@ -1,7 +1,7 @@
 /**
  * Run settings: validated once at the boundary (CLI flags, config file, invoke event), typed after.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultAwsClientSettings } from '../aws/clients.ts';
 import { defaultAssumeRoleSettings } from '../aws/credentials.ts';
 

@@ -8,7 +8,7 @@
  * tolerate extra keys, so a state carrying more of the execution's data along (a Map whose
  * ResultPath keeps the plan) still works; the keys they read are checked all the same.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountIdPattern, issuePath, regionPattern } from '../config/settings.ts';
 import type { CollectionError } from '../inventory/types.ts';
 import { runIdPattern } from '../scan/run-id.ts';

@@ -1,0 +1,606 @@
+/**
+ * Structural checks of the packaged CloudFormation template, for what cfn-lint cannot know: the
+ * run's state machine (plan → Distributed Map with concurrency, tolerance, retries and a catch →
+ * summarize), the findings table against `tableDefinition()`, the encrypted topic, the notifier's
+ * stream with its dead letters, the schedule, the alarms, and one least-privilege role per function
+ * (the scanning ones may only assume the member role).
+ *
+ * `npm run package` runs it after cfn-lint, and test/integration/infra/template.test.ts runs it on
+ * a fresh package. On its own:
+ *
+ *   npx tsx scripts/check-template.ts [.serverless/cloudformation-template-update-stack.json]
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tableDefinition } from '../src/findings/table.ts';
+import {
+  asArray,
+  type CfnResource,
+  type CfnTemplate,
+  getAttOf,
+  type PolicyStatement,
+  readTemplate,
+  refOf,
+  roleStatements,
+  substitute,
+  subTextOf,
+  type TemplateValue,
+} from './cloudformation.ts';
+
+/** The functions serverless.yml defines, by handler file. */
+export const functionNames = [
+  'plan',
+  'scan-target',
+  'summarize',
+  'notify',
+  'scan',
+  'slack-forwarder',
+] as const;
+export type FunctionName = (typeof functionNames)[number];
+
+/** The transient Lambda errors every invoke retries (Step Functions' own advice, plus throttling). */
+export const lambdaServiceErrors = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+
+/** The attribute `ensureTable` turns TTL on for. */
+const TTL_ATTRIBUTE = 'ttl';
+
+/** Functions that reach member accounts, and so may assume the member role. */
+const scanningFunctions: ReadonlySet<FunctionName> = new Set(['plan', 'scan-target', 'scan']);
+
+/** Actions that take no resource ARN, so `Resource: '*'` is the only way to grant them. */
+const resourcelessActions = new Set([
+  'organizations:ListAccounts',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+]);
+
+/** Placeholder values for pseudo parameters when a definition is resolved offline. */
+const placeholders: Record<string, string> = {
+  'AWS::Partition': 'aws',
+  'AWS::Region': 'us-east-1',
+  'AWS::AccountId': '123456789012',
+  'AWS::URLSuffix': 'amazonaws.com',
+};
+
+interface LambdaFunction {
+  id: string;
+  resource: CfnResource;
+}
+
+type AslState = Record<string, TemplateValue>;
+interface AslMachine {
+  StartAt: string;
+  States: Record<string, AslState>;
+}
+
+/** The ARN a definition's `${Id.Arn}` resolves to offline: recognisable, and valid for cfn-lint. */
+function placeholderArn(template: CfnTemplate, name: string): string {
+  if (placeholders[name]) return placeholders[name];
+  const [id, attribute] = name.split('.');
+  const resource = id ? template.Resources[id] : undefined;
+  if (resource?.Type === 'AWS::Lambda::Function' && attribute === 'Arn') {
+    return `arn:aws:lambda:us-east-1:123456789012:function:${id}`;
+  }
+  return `arn:aws:states:us-east-1:123456789012:unresolved:${name}`;
+}
+
+/** A state machine's definition, with parameters at their defaults and ARNs as placeholders. */
+export function resolvedDefinition(template: CfnTemplate, stateMachineId: string): AslMachine {
+  const properties = template.Resources[stateMachineId]?.Properties ?? {};
+  if (properties.Definition) {
+    const substitutions: Record<string, unknown> = properties.DefinitionSubstitutions ?? {};
+    const text = JSON.stringify(properties.Definition).replace(/\$\{([^}]+)\}/g, (whole, key: string) => {
+      const value = substitutions[key];
+      if (value === undefined) return whole;
+      const ref = refOf(value);
+      const getAtt = getAttOf(value);
+      if (ref && template.Parameters?.[ref]) return String(template.Parameters[ref].Default);
+      if (getAtt) return placeholderArn(template, getAtt.join('.'));
+      return String(value);
+    });
+    return JSON.parse(text) as AslMachine;
+  }
+  const raw = properties.DefinitionString;
+  const text = typeof raw === 'string' ? raw : subTextOf(raw);
+  if (text === undefined) throw new Error(`${stateMachineId} has neither Definition nor DefinitionString`);
+  return JSON.parse(substitute(text, template, (name) => placeholderArn(template, name))) as AslMachine;
+}
+
+/**
+ * A copy of the template whose state machines carry their resolved definition as a `Definition`
+ * object, so that cfn-lint validates the States Language too (it cannot see inside Fn::Sub text).
+ */
+export function withResolvedDefinitions(template: CfnTemplate): CfnTemplate {
+  const copy = structuredClone(template);
+  for (const [id, resource] of Object.entries(copy.Resources)) {
+    if (resource.Type !== 'AWS::StepFunctions::StateMachine' || !resource.Properties) continue;
+    const definition = resolvedDefinition(template, id);
+    delete resource.Properties.DefinitionString;
+    delete resource.Properties.DefinitionSubstitutions;
+    resource.Properties.Definition = definition;
+  }
+  return copy;
+}
+
+function resourcesOfType(template: CfnTemplate, type: string): [string, CfnResource][] {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+function actionsOf(statement: PolicyStatement): string[] {
+  return asArray(statement.Action);
+}
+
+function environmentOf(fn: LambdaFunction | undefined): Record<string, unknown> {
+  return fn?.resource.Properties?.Environment?.Variables ?? {};
+}
+
+/** The Lambda function a Task state invokes (optimized integration or direct ARN), by logical id. */
+function invokedFunction(state: AslState): string | undefined {
+  const target =
+    typeof state.Resource === 'string' && state.Resource.endsWith(':states:::lambda:invoke')
+      ? state.Parameters?.FunctionName
+      : state.Resource;
+  const match = typeof target === 'string' ? /:function:([^:]+)/.exec(target) : null;
+  return match?.[1];
+}
+
+class TemplateChecker {
+  readonly problems: string[] = [];
+  readonly functions = new Map<FunctionName, LambdaFunction>();
+
+  constructor(readonly template: CfnTemplate) {}
+
+  problem(message: string): void {
+    this.problems.push(message);
+  }
+
+  run(): string[] {
+    this.findFunctions();
+    this.checkRoles();
+    const stateMachineId = this.checkStateMachine();
+    this.checkTable();
+    this.checkTopic();
+    this.checkNotifier();
+    if (stateMachineId) {
+      this.checkSchedule(stateMachineId);
+      this.checkAlarms(stateMachineId);
+      this.checkOnDemand(stateMachineId);
+    }
+    return this.problems;
+  }
+
+  findFunctions(): void {
+    for (const [id, resource] of resourcesOfType(this.template, 'AWS::Lambda::Function')) {
+      const handler = String(resource.Properties?.Handler ?? '');
+      const name = /^functions\/([\w-]+)\.handler$/.exec(handler)?.[1] as FunctionName | undefined;
+      if (!name || !functionNames.includes(name)) {
+        this.problem(`${id}: unexpected handler "${handler}" (expected functions/<name>.handler)`);
+        continue;
+      }
+      this.functions.set(name, { id, resource });
+      const properties = resource.Properties ?? {};
+      if (properties.Runtime !== 'nodejs22.x')
+        this.problem(`${name}: runtime ${properties.Runtime}, not nodejs22.x`);
+      if (JSON.stringify(properties.Architectures) !== '["arm64"]') this.problem(`${name}: not arm64`);
+      if (typeof properties.Timeout !== 'number' || properties.Timeout > 900) {
+        this.problem(`${name}: timeout ${properties.Timeout} (Lambda allows at most 900 s)`);
+      }
+    }
+    for (const name of functionNames)
+      if (!this.functions.has(name)) this.problem(`function ${name} is missing`);
+  }
+
+  /** One role per function, trusted by Lambda only, least privilege. */
+  checkRoles(): void {
+    if (this.template.Resources.IamRoleLambdaExecution) {
+      this.problem(
+        'the shared osls role IamRoleLambdaExecution exists: every function must have its own role',
+      );
+    }
+    const owners = new Map<string, FunctionName>();
+    for (const [name, fn] of this.functions) {
+      const roleId = getAttOf(fn.resource.Properties?.Role)?.[0];
+      const role = roleId ? this.template.Resources[roleId] : undefined;
+      if (!roleId || role?.Type !== 'AWS::IAM::Role') {
+        this.problem(`${name}: its Role is not a role of this template`);
+        continue;
+      }
+      const owner = owners.get(roleId);
+      if (owner) this.problem(`${name} and ${owner} share the role ${roleId}: each function needs its own`);
+      owners.set(roleId, name);
+      this.checkLambdaTrust(name, role);
+      this.checkRolePolicy(name, fn, roleId);
+    }
+  }
+
+  checkLambdaTrust(name: FunctionName, role: CfnResource): void {
+    const trust = asArray(
+      role.Properties?.AssumeRolePolicyDocument?.Statement as PolicyStatement[] | undefined,
+    );
+    const principals = trust.map((s) => JSON.stringify(s.Principal));
+    if (principals.length !== 1 || principals[0] !== '{"Service":"lambda.amazonaws.com"}') {
+      this.problem(`${name}: its role must trust lambda.amazonaws.com only (got ${principals.join(', ')})`);
+    }
+  }
+
+  checkRolePolicy(name: FunctionName, fn: LambdaFunction, roleId: string): void {
+    const statements = roleStatements(this.template, roleId);
+    const memberRoleName = String(environmentOf(fn).MEMBER_ROLE_NAME ?? '');
+    const memberRoleArn = `arn:\${AWS::Partition}:iam::*:role/${memberRoleName}`;
+    for (const statement of statements) {
+      const where = `${name} (${roleId}${statement.Sid ? `/${statement.Sid}` : ''})`;
+      if (statement.NotAction || statement.NotResource)
+        this.problem(`${where}: NotAction/NotResource grants too much`);
+      for (const action of actionsOf(statement)) {
+        if (action === '*' || action.endsWith(':*')) this.problem(`${where}: wildcard action ${action}`);
+        const resources = asArray(statement.Resource);
+        if (resources.includes('*') && !resourcelessActions.has(action)) {
+          this.problem(`${where}: ${action} on every resource ('*')`);
+        }
+        if (action.startsWith('sts:')) {
+          if (action !== 'sts:AssumeRole' || !scanningFunctions.has(name)) {
+            this.problem(`${where}: ${action} is not for this function`);
+          }
+          const targets = resources.map((r) => subTextOf(r) ?? r);
+          if (memberRoleName === '' || targets.length !== 1 || targets[0] !== memberRoleArn) {
+            this.problem(
+              `${where}: sts:AssumeRole only on ${memberRoleArn} (got ${JSON.stringify(targets)})`,
+            );
+          }
+        }
+      }
+    }
+    if (scanningFunctions.has(name) && !statements.some((s) => actionsOf(s).includes('sts:AssumeRole'))) {
+      this.problem(`${name}: cannot assume the member role`);
+    }
+    if (name === 'scan-target') {
+      const services = new Set(statements.flatMap((s) => actionsOf(s).map((a) => a.split(':')[0])));
+      const extra = [...services].filter((s) => !['sts', 'dynamodb', 'logs', 'xray'].includes(String(s)));
+      if (extra.length > 0) {
+        this.problem(
+          `scan-target: reads AWS only through the member role, yet its role grants ${extra.join(', ')}`,
+        );
+      }
+    }
+  }
+
+  checkStateMachine(): string | undefined {
+    const machines = resourcesOfType(this.template, 'AWS::StepFunctions::StateMachine');
+    if (machines.length !== 1) {
+      this.problem(`expected one state machine, found ${machines.length}`);
+      return undefined;
+    }
+    const [id, resource] = machines[0]!;
+    if ((resource.Properties?.StateMachineType ?? 'STANDARD') !== 'STANDARD') {
+      this.problem(`${id}: a Distributed Map needs a STANDARD state machine`);
+    }
+    let definition: AslMachine;
+    try {
+      definition = resolvedDefinition(this.template, id);
+    } catch (error) {
+      this.problem(`${id}: the definition does not parse (${(error as Error).message})`);
+      return id;
+    }
+    this.checkGraph('definition', definition);
+    const arnOf = (name: FunctionName) => this.functions.get(name)?.id;
+    const start = definition.States[definition.StartAt];
+    if (start?.Type !== 'Task' || invokedFunction(start) !== arnOf('plan')) {
+      this.problem('the state machine must start by invoking plan');
+    } else {
+      this.checkRetry('the Plan task', start, false);
+    }
+    const mapEntry = Object.entries(definition.States).find(([, s]) => s.Type === 'Map');
+    if (!mapEntry) {
+      this.problem('the state machine has no Map state');
+      return id;
+    }
+    const [mapName, map] = mapEntry;
+    if (start?.Next !== mapName) this.problem(`plan must lead to the ${mapName} map`);
+    this.checkMap(mapName, map, arnOf('scan-target'));
+    const after = map.Next ? definition.States[map.Next] : undefined;
+    if (after?.Type !== 'Task' || invokedFunction(after) !== arnOf('summarize')) {
+      this.problem(`${mapName} must lead to a task invoking summarize`);
+    } else {
+      this.checkRetry('the Summarize task', after, false);
+      if (!after.End) this.problem('summarize must end the run');
+    }
+    return id;
+  }
+
+  checkGraph(where: string, machine: AslMachine): void {
+    if (!machine.States?.[machine.StartAt])
+      this.problem(`${where}: StartAt ${machine.StartAt} is not a state`);
+    for (const [name, state] of Object.entries(machine.States ?? {})) {
+      const next = [state.Next, ...asArray(state.Catch as { Next: string }[] | undefined).map((c) => c.Next)];
+      for (const target of next) {
+        if (target !== undefined && !machine.States[target])
+          this.problem(`${where}: ${name} → ${target} is not a state`);
+      }
+      if (!state.Next && !state.End && !['Succeed', 'Fail', 'Choice'].includes(state.Type)) {
+        this.problem(`${where}: ${name} neither ends nor has a Next`);
+      }
+    }
+  }
+
+  checkMap(name: string, map: AslState, scanTargetId: string | undefined): void {
+    const where = `the ${name} map`;
+    const config = map.ItemProcessor?.ProcessorConfig ?? {};
+    if (config.Mode !== 'DISTRIBUTED')
+      this.problem(`${where}: ProcessorConfig.Mode is ${config.Mode}, not DISTRIBUTED`);
+    if (config.ExecutionType !== 'STANDARD')
+      this.problem(`${where}: ExecutionType must be STANDARD (child runs exceed 5 minutes)`);
+    const concurrency = map.MaxConcurrency;
+    if (
+      map.MaxConcurrencyPath === undefined &&
+      !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 10_000)
+    ) {
+      this.problem(
+        `${where}: MaxConcurrency must be a number from 1 to 10,000 (got ${JSON.stringify(concurrency)})`,
+      );
+    }
+    const tolerated = map.ToleratedFailurePercentage;
+    if (
+      map.ToleratedFailurePercentagePath === undefined &&
+      !(typeof tolerated === 'number' && tolerated >= 0 && tolerated <= 100)
+    ) {
+      this.problem(
+        `${where}: ToleratedFailurePercentage must be a number from 0 to 100 (got ${JSON.stringify(tolerated)})`,
+      );
+    }
+    const selector = Object.keys(map.ItemSelector ?? {});
+    for (const key of ['runId.$', 'startedAt.$', 'rules.$', 'target.$']) {
+      if (!selector.includes(key)) this.problem(`${where}: ItemSelector lacks ${key}`);
+    }
+    if (map.ItemsPath !== '$.targets' && !map.ItemReader)
+      this.problem(`${where}: does not iterate $.targets`);
+    if (map.ResultPath !== '$.results')
+      this.problem(`${where}: ResultPath must be $.results (summarize reads it)`);
+    const processor = map.ItemProcessor as AslMachine | undefined;
+    if (!processor?.States) {
+      this.problem(`${where}: no ItemProcessor states`);
+      return;
+    }
+    this.checkGraph(`${where}'s processor`, processor);
+    const task = processor.States[processor.StartAt];
+    if (task?.Type !== 'Task' || invokedFunction(task) !== scanTargetId) {
+      this.problem(`${where}: each item must invoke scan-target`);
+      return;
+    }
+    this.checkRetry(`${where}'s task`, task, true);
+    const catchers = asArray(task.Catch as { ErrorEquals: string[]; Next: string; ResultPath?: string }[]);
+    const catchAll = catchers.find((c) => c.ErrorEquals.includes('States.ALL'));
+    if (!catchAll) {
+      this.problem(`${where}: a failed target must be caught (Catch on States.ALL)`);
+      return;
+    }
+    const recorder = processor.States[catchAll.Next];
+    if (!recorder || recorder.Type === 'Fail' || !recorder.End) {
+      this.problem(`${where}: the catch must end the item without failing it`);
+    } else if (recorder.Parameters?.status !== 'failed' || !recorder.Parameters?.['accountId.$']) {
+      this.problem(`${where}: the catch must record the target (accountId, region) with status "failed"`);
+    }
+  }
+
+  /** Retries on Lambda's transient errors (and timeouts, for scans) with backoff and jitter. */
+  checkRetry(where: string, task: AslState, scans: boolean): void {
+    const retriers = asArray(
+      task.Retry as {
+        ErrorEquals: string[];
+        MaxAttempts?: number;
+        BackoffRate?: number;
+        JitterStrategy?: string;
+        IntervalSeconds?: number;
+      }[],
+    );
+    const covered = new Set(retriers.flatMap((r) => r.ErrorEquals));
+    const wanted = scans ? [...lambdaServiceErrors, 'States.Timeout'] : lambdaServiceErrors;
+    const missing = wanted.filter((e) => !covered.has(e));
+    if (missing.length > 0) this.problem(`${where}: no retry on ${missing.join(', ')}`);
+    for (const r of retriers) {
+      if ((r.MaxAttempts ?? 3) < 1)
+        this.problem(`${where}: a retrier with no attempts (${r.ErrorEquals.join(', ')})`);
+      if ((r.BackoffRate ?? 2) <= 1)
+        this.problem(`${where}: no exponential backoff for ${r.ErrorEquals.join(', ')}`);
+      if (scans && r.JitterStrategy !== 'FULL')
+        this.problem(`${where}: no jitter for ${r.ErrorEquals.join(', ')}`);
+    }
+  }
+
+  /** The table matches tableDefinition(), with its stream, PITR, TTL and encryption. */
+  checkTable(): void {
+    const tables = resourcesOfType(this.template, 'AWS::DynamoDB::Table');
+    if (tables.length !== 1) {
+      this.problem(`expected one DynamoDB table, found ${tables.length}`);
+      return;
+    }
+    const [id, table] = tables[0]!;
+    const p = table.Properties ?? {};
+    const expected = tableDefinition('findings');
+    const sorted = (items: unknown[] | undefined) => (items ?? []).map((i) => JSON.stringify(i)).sort();
+    const same = (what: string, actual: unknown, wanted: unknown) => {
+      if (JSON.stringify(actual) !== JSON.stringify(wanted)) {
+        this.problem(
+          `${id}: ${what} is ${JSON.stringify(actual)}, tableDefinition() says ${JSON.stringify(wanted)}`,
+        );
+      }
+    };
+    same('BillingMode', p.BillingMode, expected.BillingMode);
+    same('AttributeDefinitions', sorted(p.AttributeDefinitions), sorted(expected.AttributeDefinitions));
+    same('KeySchema', p.KeySchema, expected.KeySchema);
+    const indexes = (list: { IndexName?: string; KeySchema?: unknown; Projection?: unknown }[] | undefined) =>
+      (list ?? [])
+        .map((i) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection }))
+        .sort((a, b) => String(a.IndexName).localeCompare(String(b.IndexName)));
+    same(
+      'GlobalSecondaryIndexes',
+      indexes(p.GlobalSecondaryIndexes),
+      indexes(expected.GlobalSecondaryIndexes),
+    );
+    same(
+      'the stream view',
+      p.StreamSpecification?.StreamViewType,
+      expected.StreamSpecification?.StreamViewType,
+    );
+    same(
+      'encryption at rest',
+      p.SSESpecification?.SSEEnabled ?? false,
+      expected.SSESpecification?.Enabled ?? false,
+    );
+    same('point-in-time recovery', p.PointInTimeRecoverySpecification?.PointInTimeRecoveryEnabled, true);
+    same('TTL', p.TimeToLiveSpecification, { AttributeName: TTL_ATTRIBUTE, Enabled: true });
+    if (table.DeletionPolicy !== 'Retain')
+      this.problem(`${id}: the findings history must survive a stack deletion`);
+    for (const name of ['scan-target', 'summarize', 'scan'] as const) {
+      if (refOf(environmentOf(this.functions.get(name)).FINDINGS_TABLE) !== id) {
+        this.problem(`${name}: FINDINGS_TABLE does not name ${id}`);
+      }
+    }
+  }
+
+  checkTopic(): void {
+    const topics = resourcesOfType(this.template, 'AWS::SNS::Topic');
+    if (topics.length !== 1) {
+      this.problem(`expected one SNS topic, found ${topics.length}`);
+      return;
+    }
+    const [id, topic] = topics[0]!;
+    if (!topic.Properties?.KmsMasterKeyId) this.problem(`${id}: not encrypted with KMS (KmsMasterKeyId)`);
+    for (const [subId, sub] of resourcesOfType(this.template, 'AWS::SNS::Subscription')) {
+      if (sub.Properties?.Protocol === 'email' && !sub.Condition) {
+        this.problem(`${subId}: the email subscription must be optional (a Condition)`);
+      }
+    }
+    if (refOf(environmentOf(this.functions.get('notify')).TOPIC_ARN) !== id) {
+      this.problem(`notify: TOPIC_ARN does not name ${id}`);
+    }
+  }
+
+  /** notify reads the table's stream, splits failing batches and sends what fails to a queue. */
+  checkNotifier(): void {
+    const notify = this.functions.get('notify');
+    const mapping = resourcesOfType(this.template, 'AWS::Lambda::EventSourceMapping').find(
+      ([, m]) => getAttOf(m.Properties?.FunctionName)?.[0] === notify?.id,
+    );
+    if (!notify || !mapping) {
+      this.problem('notify has no event source mapping');
+      return;
+    }
+    const [id, m] = mapping;
+    const p = m.Properties ?? {};
+    if (getAttOf(p.EventSourceArn)?.[1] !== 'StreamArn') this.problem(`${id}: not the table's stream`);
+    if (p.BisectBatchOnFunctionError !== true) this.problem(`${id}: BisectBatchOnFunctionError is not on`);
+    if (!asArray(p.FunctionResponseTypes).includes('ReportBatchItemFailures')) {
+      this.problem(
+        `${id}: notify reports batch item failures, which Lambda ignores without ReportBatchItemFailures`,
+      );
+    }
+    if (!(Number.isInteger(p.MaximumRetryAttempts) && p.MaximumRetryAttempts >= 0)) {
+      this.problem(`${id}: MaximumRetryAttempts must be bounded (a poisoned record would block the shard)`);
+    }
+    const queueId = getAttOf(p.DestinationConfig?.OnFailure?.Destination)?.[0];
+    if (!queueId || this.template.Resources[queueId]?.Type !== 'AWS::SQS::Queue') {
+      this.problem(`${id}: failed batches must go to an SQS dead-letter queue`);
+      return;
+    }
+    const roleId = getAttOf(notify.resource.Properties?.Role)?.[0];
+    const sends = roleStatements(this.template, roleId ?? '').some(
+      (s) => actionsOf(s).includes('sqs:SendMessage') && getAttOf(s.Resource)?.[0] === queueId,
+    );
+    if (!sends) this.problem(`notify: its role cannot send to the dead-letter queue ${queueId}`);
+  }
+
+  checkSchedule(stateMachineId: string): void {
+    const schedules = resourcesOfType(this.template, 'AWS::Scheduler::Schedule').filter(
+      ([, s]) => refOf(s.Properties?.Target?.Arn) === stateMachineId,
+    );
+    const rules = resourcesOfType(this.template, 'AWS::Events::Rule').filter(([, r]) =>
+      asArray(r.Properties?.Targets as { Arn: unknown }[] | undefined).some(
+        (t) => refOf(t.Arn) === stateMachineId,
+      ),
+    );
+    if (schedules.length + rules.length === 0) this.problem('no schedule starts the state machine');
+    for (const [id, s] of schedules) {
+      if (typeof s.Properties?.State === 'string')
+        this.problem(`${id}: its State must follow the scheduleEnabled parameter`);
+    }
+  }
+
+  checkAlarms(stateMachineId: string): void {
+    const alarms = resourcesOfType(this.template, 'AWS::CloudWatch::Alarm').map(
+      ([, a]) => a.Properties ?? {},
+    );
+    const metricsOf = (a: Record<string, TemplateValue>) => [
+      { Namespace: a.Namespace, MetricName: a.MetricName, Dimensions: a.Dimensions },
+      ...asArray(a.Metrics as { MetricStat?: { Metric: TemplateValue } }[] | undefined).map(
+        (m) => m.MetricStat?.Metric ?? {},
+      ),
+    ];
+    const onRuns = alarms.some(
+      (a) =>
+        asArray(a.AlarmActions).length > 0 &&
+        metricsOf(a).some(
+          (m) =>
+            m.Namespace === 'AWS/States' &&
+            m.MetricName === 'ExecutionsFailed' &&
+            asArray(m.Dimensions as { Value: unknown }[]).some((d) => refOf(d.Value) === stateMachineId),
+        ),
+    );
+    if (!onRuns) this.problem('no alarm (with an action) on failed state machine executions');
+    const onDeadLetters = alarms.some(
+      (a) =>
+        asArray(a.AlarmActions).length > 0 &&
+        metricsOf(a).some(
+          (m) => m.Namespace === 'AWS/SQS' && m.MetricName === 'ApproximateNumberOfMessagesVisible',
+        ),
+    );
+    if (!onDeadLetters) this.problem('no alarm (with an action) on the dead-letter queue');
+  }
+
+  checkOnDemand(stateMachineId: string): void {
+    const scan = this.functions.get('scan');
+    if (!scan) return;
+    if (refOf(environmentOf(scan).STATE_MACHINE_ARN) !== stateMachineId) {
+      this.problem('scan: STATE_MACHINE_ARN does not name the state machine');
+    }
+    const roleId = getAttOf(scan.resource.Properties?.Role)?.[0] ?? '';
+    const starts = roleStatements(this.template, roleId).some(
+      (s) => actionsOf(s).includes('states:StartExecution') && refOf(s.Resource) === stateMachineId,
+    );
+    if (!starts) this.problem('scan: its role cannot start the state machine (states:StartExecution)');
+  }
+}
+
+/** Every problem found in the packaged template; empty when it has everything. */
+export function checkTemplate(template: CfnTemplate): string[] {
+  return new TemplateChecker(template).run();
+}
+
+export const packagedTemplatePath = '.serverless/cloudformation-template-update-stack.json';
+
+function main(argv: string[]): number {
+  const path = resolve(argv[0] ?? packagedTemplatePath);
+  const problems = checkTemplate(readTemplate(path));
+  if (problems.length > 0) {
+    process.stderr.write(`${path}: ${problems.length} problem(s)\n  ${problems.join('\n  ')}\n`);
+    return 1;
+  }
+  process.stdout.write(`${path}: the structural checks pass\n`);
+  return 0;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = main(process.argv.slice(2));
+}

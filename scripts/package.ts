@@ -1,0 +1,179 @@
+/**
+ * `npm run package`: packages the service offline with osls (no AWS credentials, no AWS calls),
+ * validates the generated CloudFormation and the member role template with cfn-lint, then runs the
+ * structural checks of scripts/check-template.ts.
+ *
+ *   npm run package                    stage ci, artifacts in .serverless/
+ *   npm run package -- --stage prod    any osls package option is passed on
+ *
+ * cfn-lint is installed, pinned, into the project's `.venv` (the same virtualenv as the emulator).
+ * When PyPI cannot be reached it uses a cfn-lint already installed, or says clearly that it skipped.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { checkTemplate, withResolvedDefinitions } from './check-template.ts';
+import { readTemplate } from './cloudformation.ts';
+
+export const CFN_LINT_VERSION = '1.58.0';
+
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const venvDir = join(projectRoot, '.venv');
+const venvCfnLint = join(venvDir, 'bin', 'cfn-lint');
+const serverlessDir = join(projectRoot, '.serverless');
+const memberRoleTemplate = join(projectRoot, 'infra', 'member-role.yml');
+
+/**
+ * Checks cfn-lint cannot pass on osls's output, with the reason:
+ * - W3005: osls adds `DependsOn` on each function's role although `Role: !GetAtt` implies it.
+ */
+export const ignoredOnPackagedTemplate = ['W3005'];
+/** On the copy with resolved definitions, the Number parameters are substituted away (W2001). */
+export const ignoredOnResolvedCopy = [...ignoredOnPackagedTemplate, 'W2001'];
+
+function log(message: string): void {
+  process.stderr.write(`[package] ${message}\n`);
+}
+
+function onPath(command: string): string | undefined {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function versionOf(executable: string): string | undefined {
+  try {
+    return /(\d+\.\d+\.\d+)/.exec(execFileSync(executable, ['--version'], { encoding: 'utf8' }))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs osls package with no AWS credentials in its environment: it must not need them. Options
+ * are passed on (`--stage` defaults to ci; `--package <dir>` writes the artifacts elsewhere).
+ */
+export function packageWithOsls(args: string[], stdio: 'inherit' | 'pipe' = 'inherit'): void {
+  const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' };
+  for (const name of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
+    delete env[name];
+  }
+  const options = args.includes('--stage') ? args : ['--stage', 'ci', ...args];
+  // osls empties .serverless whenever it packages, even into another directory: keep what a
+  // previous `npm run package` left there when the artifacts go elsewhere.
+  const elsewhere = options.includes('--package');
+  const kept = `${serverlessDir}.kept-${process.pid}`;
+  if (elsewhere && existsSync(serverlessDir)) renameSync(serverlessDir, kept);
+  try {
+    log(`osls package ${options.join(' ')} (offline, no credentials)`);
+    const result = spawnSync(join(projectRoot, 'node_modules', '.bin', 'osls'), ['package', ...options], {
+      cwd: projectRoot,
+      env,
+      stdio,
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) {
+      const output = stdio === 'pipe' ? `\n${result.stdout}${result.stderr}` : '';
+      throw new Error(`osls package failed (exit ${result.status ?? result.signal})${output}`);
+    }
+  } finally {
+    if (elsewhere && existsSync(kept)) {
+      rmSync(serverlessDir, { recursive: true, force: true });
+      renameSync(kept, serverlessDir);
+    }
+  }
+}
+
+/** A cfn-lint already installed (the pinned one in .venv first), without installing anything. */
+export function findCfnLint(): string | undefined {
+  return existsSync(venvCfnLint) ? venvCfnLint : onPath('cfn-lint');
+}
+
+/** The pinned cfn-lint in `.venv`, installing it when needed; else another one, or undefined. */
+function resolveCfnLint(): string | undefined {
+  if (existsSync(venvCfnLint) && versionOf(venvCfnLint) === CFN_LINT_VERSION) return venvCfnLint;
+  const python = onPath('python3') ?? onPath('python');
+  if (python) {
+    try {
+      log(`installing cfn-lint==${CFN_LINT_VERSION} into ${relative(projectRoot, venvDir)}`);
+      if (!existsSync(join(venvDir, 'bin', 'python')))
+        execFileSync(python, ['-m', 'venv', venvDir], { stdio: 'inherit' });
+      execFileSync(
+        join(venvDir, 'bin', 'python'),
+        ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `cfn-lint==${CFN_LINT_VERSION}`],
+        { stdio: 'inherit', timeout: 300_000 },
+      );
+      if (versionOf(venvCfnLint) === CFN_LINT_VERSION) return venvCfnLint;
+    } catch (error) {
+      log(`could not install cfn-lint from PyPI: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  const fallback = findCfnLint();
+  if (fallback) {
+    log(`using ${fallback} (cfn-lint ${versionOf(fallback) ?? '?'}), not the pinned ${CFN_LINT_VERSION}`);
+    return fallback;
+  }
+  return undefined;
+}
+
+/** cfn-lint's exit code is a bit field: 2 errors, 4 warnings, 8 informational; 1 a fatal failure. */
+export function lint(cfnLint: string, files: string[], ignored: string[]): boolean {
+  const args = [...(ignored.length ? ['--ignore-checks', ...ignored] : []), '--', ...files];
+  log(`cfn-lint ${args.map((a) => (a.startsWith('/') ? relative(projectRoot, a) : a)).join(' ')}`);
+  const result = spawnSync(cfnLint, args, { cwd: projectRoot, stdio: 'inherit' });
+  const code = result.status ?? 1;
+  if (code & 4) log('cfn-lint reported warnings (above); they do not fail the package');
+  return (code & 3) === 0;
+}
+
+function bundleSizes(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.zip'))
+    .sort()
+    .map((f) => `${f.padEnd(22)} ${(statSync(join(dir, f)).size / 1024).toFixed(0).padStart(6)} KiB zipped`);
+}
+
+function main(args: string[]): number {
+  packageWithOsls(args);
+  const at = args.indexOf('--package');
+  const artifacts = at >= 0 && args[at + 1] ? resolve(args[at + 1]!) : serverlessDir;
+  const packaged = join(artifacts, 'cloudformation-template-update-stack.json');
+  const template = readTemplate(packaged);
+  const resolvedCopy = join(artifacts, 'cloudformation-template-resolved-definitions.json');
+  writeFileSync(resolvedCopy, JSON.stringify(withResolvedDefinitions(template), null, 2));
+
+  let ok = true;
+  const cfnLint = resolveCfnLint();
+  if (cfnLint) {
+    ok = lint(cfnLint, [packaged, memberRoleTemplate], ignoredOnPackagedTemplate) && ok;
+    ok = lint(cfnLint, [resolvedCopy], ignoredOnResolvedCopy) && ok;
+    if (ok) log('cfn-lint: no errors');
+  } else {
+    log(
+      'SKIPPED cfn-lint: PyPI cannot be reached and no cfn-lint is installed. Install it ' +
+        `(pip install "cfn-lint==${CFN_LINT_VERSION}") and run npm run package again before deploying.`,
+    );
+  }
+
+  const problems = checkTemplate(template);
+  if (problems.length > 0) {
+    log(`structural checks: ${problems.length} problem(s)\n  ${problems.join('\n  ')}`);
+    ok = false;
+  } else {
+    log('structural checks: state machine, table, topic, notifier, schedule, alarms and roles as required');
+  }
+  log(`bundles:\n  ${bundleSizes(artifacts).join('\n  ')}`);
+  return ok ? 0 : 1;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (error) {
+    log((error as Error).message);
+    process.exitCode = 1;
+  }
+}
