@@ -72,6 +72,44 @@ export interface EstateSize {
   concurrency?: number;
 }
 
+/**
+ * The sizes `npm run bench` runs, smallest first: the growth table compares them. Each is 2 accounts
+ * (the second reached by AssumeRole) × 2 regions; only the resources per target change.
+ */
+export const estateSizes = {
+  small: {
+    accounts: [HUB_ACCOUNT, '111111111111'],
+    regions: ['us-east-1', 'eu-west-1'],
+    instances: 100,
+    securityGroups: 30,
+    buckets: 20,
+    repositories: 10,
+    ecsClusters: 1,
+    eksClusters: 1,
+  },
+  medium: {
+    accounts: [HUB_ACCOUNT, '111111111111'],
+    regions: ['us-east-1', 'eu-west-1'],
+    instances: 400,
+    securityGroups: 120,
+    buckets: 80,
+    repositories: 40,
+    ecsClusters: 4,
+    eksClusters: 2,
+  },
+  default: {
+    accounts: [HUB_ACCOUNT, '111111111111'],
+    regions: ['us-east-1', 'eu-west-1'],
+    instances: 1000,
+    securityGroups: 300,
+    buckets: 200,
+    repositories: 100,
+    ecsClusters: 10,
+    eksClusters: 5,
+  },
+} satisfies Record<string, EstateSize>;
+export type EstateSizeName = keyof typeof estateSizes;
+
 /** What was created in one account × region. */
 export interface SeededTarget {
   accountId: string;

@@ -1,103 +1,64 @@
 /**
- * `npm run bench`: seeds a synthetic estate into a fresh moto, runs the inventory of every source
- * over every account × region the way the CLI does, and prints wall time, what was collected, the
- * API calls made next to the minimum the data requires, and memory.
+ * `npm run bench`: every benchmark, one after another, each in a fresh Node process (so each one's
+ * peak memory is its own), then the figures that compare them.
  *
- * The emulator answers far slower than AWS for large responses and serializes requests, so wall
- * time is an upper bound of estatescan's own cost; API calls per operation are the portable figure.
+ *   1. bench/evaluate.ts — rule evaluation alone over 1,000,000 synthetic resources;
+ *   2. bench/scan.ts — for each estate size, the full scan (collect, evaluate, persist into DynamoDB)
+ *      on a fresh moto: first scan, quiet rescan, with 50 ms per call, and (smallest size) serial;
+ *   3. the growth of each figure with the estate size;
+ *   4. bench/scale-model.ts — the projection to 1,000 accounts × 17 regions.
  *
- *   npm run bench                      2 accounts × 2 regions × 1,000 instances…
- *   npm run bench -- --small           a quick run (or BENCH_SIZE=small)
- *   npm run bench -- --instances 5000 --regions eu-west-1,eu-central-1,us-east-1
+ *   npm run bench                              small and default sizes (about 5 minutes here)
+ *   npm run bench -- --sizes small             a quick run
+ *   npm run bench -- --sizes small,medium,default --serial-sizes small,medium
+ *   npm run bench -- --from /tmp/estatescan-bench-XXXX   reprint from saved figures, no runs
  */
-import { availableParallelism, cpus, totalmem } from 'node:os';
-import { resourceUsage } from 'node:process';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { MOTO_VERSION, startMoto } from '../scripts/emulator/moto.ts';
-import { ApiCallCounter, type OperationCount } from '../src/aws/api-calls.ts';
-import { defaultAssumeRoleSettings } from '../src/aws/credentials.ts';
-import { ScanSession } from '../src/aws/session.ts';
 import { renderTable } from '../src/cli/table.ts';
-import { quietSdkNodeVersionWarning } from '../src/config/environment.ts';
-import { performanceSettingsSchema } from '../src/config/settings.ts';
-import { allSources } from '../src/inventory/collect.ts';
-import { type SourceId, sourceIds } from '../src/inventory/types.ts';
-import { collectTargets, type TargetResult } from '../src/scan/run-inventory.ts';
-import {
-  type EstateSize,
-  HUB_ACCOUNT,
-  hubCredentials,
-  INSTANCE_BATCH,
-  type SeededEstate,
-  type SeededTarget,
-  seedEstate,
-} from './estate.ts';
+import { type EstateSizeName, estateSizes } from './estate.ts';
+import type { EvaluateBenchResult } from './evaluate.ts';
+import { machineLine, mb, percent, seconds, thousands } from './measure.ts';
+import { scaleModelReport } from './scale-model.ts';
+import type { RunFigures, ScanBenchResult } from './scan.ts';
 
-const sizes = {
-  default: {
-    accounts: [HUB_ACCOUNT, '111111111111'],
-    regions: ['us-east-1', 'eu-west-1'],
-    instances: 1000,
-    securityGroups: 300,
-    buckets: 200,
-    repositories: 100,
-    ecsClusters: 10,
-    eksClusters: 5,
-  },
-  small: {
-    accounts: [HUB_ACCOUNT, '111111111111'],
-    regions: ['us-east-1', 'eu-west-1'],
-    instances: 100,
-    securityGroups: 20,
-    buckets: 20,
-    repositories: 10,
-    ecsClusters: 2,
-    eksClusters: 1,
-  },
-} satisfies Record<string, EstateSize>;
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const projectRoot = resolve(benchDir, '..');
 
-/** Each API's largest page, which the collectors ask for: the minimum is pages at this size. */
-const PAGE = { ec2: 1000, ec2Images: 200, ecs: 100, eks: 100, ecr: 1000, ssm: 50, ecsDescribe: 100 };
-
-const usage = `Usage: npm run bench -- [--small] [--accounts id,id] [--regions r1,r2] [--instances n]
-  [--security-groups n] [--buckets n] [--repositories n] [--ecs-clusters n] [--eks-clusters n]
-  [--target-concurrency n] [--item-concurrency n] [--max-attempts n] [--seed-concurrency n]
-Counts are per account × region, except buckets (per account, spread over the regions).
-BENCH_SIZE=small is the same as --small.`;
+const usage = `Usage: npm run bench -- [--sizes small,default] [--serial-sizes small] [--small]
+  [--evaluate-resources n] [--skip-evaluate] [--out dir] [--from dir]
+  [--target-concurrency n] [--item-concurrency n] [--max-attempts n] [--latency-ms n]
+Sizes: ${Object.keys(estateSizes).join(', ')} (bench/estate.ts). --small is --sizes small.
+--out keeps the figures in dir (default: a new temporary directory); the growth table takes every
+size saved there, so a later run with --out dir --sizes medium --skip-evaluate adds a size.
+--from reprints the growth table and the scale model from saved figures, running nothing.
+The parts run alone too: npm run bench:evaluate, npm run bench:scan (see their --help).`;
 
 class UsageError extends Error {
   override name = 'UsageError';
 }
 
-interface BenchOptions {
-  size: EstateSize;
-  sizeName: string;
-  targetConcurrency: number;
-  itemConcurrency: number;
-  maxAttempts: number;
-  seedConcurrency: number;
-}
-
-function parseOptions(argv: string[]): BenchOptions {
+function parseOptions(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
     options: {
+      sizes: { type: 'string' },
       small: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-      accounts: { type: 'string' },
-      regions: { type: 'string' },
-      instances: { type: 'string' },
-      'security-groups': { type: 'string' },
-      buckets: { type: 'string' },
-      repositories: { type: 'string' },
-      'ecs-clusters': { type: 'string' },
-      'eks-clusters': { type: 'string' },
+      'serial-sizes': { type: 'string' },
+      'evaluate-resources': { type: 'string', default: '1000000' },
+      'skip-evaluate': { type: 'boolean', default: false },
+      from: { type: 'string' },
+      out: { type: 'string' },
       'target-concurrency': { type: 'string' },
       'item-concurrency': { type: 'string' },
       'max-attempts': { type: 'string' },
-      'seed-concurrency': { type: 'string' },
+      'latency-ms': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   });
@@ -105,476 +66,214 @@ function parseOptions(argv: string[]): BenchOptions {
     process.stdout.write(`${usage}\n`);
     process.exit(0);
   }
-  const count = (name: string, raw: string | undefined, fallback: number, min = 0): number => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min)
-      throw new UsageError(`--${name} takes a whole number ≥ ${min}, not ${raw}`);
-    return n;
-  };
-  const list = (name: string, raw: string | undefined, fallback: string[], pattern: RegExp): string[] => {
-    if (raw === undefined) return fallback;
-    const items = raw
+  const sizeList = (raw: string) => {
+    const names = raw
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-    const bad = items.filter((i) => !pattern.test(i));
-    if (!items.length || bad.length)
-      throw new UsageError(`--${name}: not valid: ${bad.join(', ') || '(empty)'}`);
-    return [...new Set(items)];
+    const bad = names.filter((n) => !(n in estateSizes));
+    if (!names.length || bad.length) throw new UsageError(`unknown size: ${bad.join(', ') || '(empty)'}`);
+    return names as EstateSizeName[];
   };
   const small = values.small || process.env.BENCH_SIZE === 'small';
-  const base = small ? sizes.small : sizes.default;
-  const changed = [
-    'accounts',
-    'regions',
-    'instances',
-    'security-groups',
-    'buckets',
-    'repositories',
-    'ecs-clusters',
-    'eks-clusters',
-  ].some((k) => values[k as keyof typeof values] !== undefined);
-  const defaults = performanceSettingsSchema.parse({});
+  const sizes = sizeList(values.sizes ?? (small ? 'small' : 'small,default'));
+  const serialSizes = sizeList(values['serial-sizes'] ?? sizes[0]!);
+  const passThrough = (
+    ['target-concurrency', 'item-concurrency', 'max-attempts', 'latency-ms'] as const
+  ).flatMap((k) => (values[k] === undefined ? [] : [`--${k}`, values[k] as string]));
   return {
-    sizeName: `${small ? 'small' : 'default'}${changed ? ' (with overrides)' : ''}`,
-    size: {
-      accounts: list('accounts', values.accounts, base.accounts, /^\d{12}$/),
-      regions: list('regions', values.regions, base.regions, /^[a-z]{2}(-[a-z]+)+-\d$/),
-      instances: count('instances', values.instances, base.instances),
-      securityGroups: count('security-groups', values['security-groups'], base.securityGroups),
-      buckets: count('buckets', values.buckets, base.buckets),
-      repositories: count('repositories', values.repositories, base.repositories),
-      ecsClusters: count('ecs-clusters', values['ecs-clusters'], base.ecsClusters),
-      eksClusters: count('eks-clusters', values['eks-clusters'], base.eksClusters),
-    },
-    targetConcurrency: count(
-      'target-concurrency',
-      values['target-concurrency'],
-      defaults.targetConcurrency,
-      1,
-    ),
-    itemConcurrency: count('item-concurrency', values['item-concurrency'], defaults.itemConcurrency, 1),
-    maxAttempts: count('max-attempts', values['max-attempts'], defaults.maxAttempts, 1),
-    seedConcurrency: count('seed-concurrency', values['seed-concurrency'], 8, 1),
+    sizes,
+    serialSizes,
+    evaluateResources: values['evaluate-resources'],
+    skipEvaluate: values['skip-evaluate'],
+    from: values.from,
+    out: values.out,
+    passThrough,
   };
 }
 
-// ---------------------------------------------------------------- memory
-
-/** Samples RSS and heap on an interval: `maxRSS` alone would include the seeding. */
-function memorySampler(intervalMs = 50) {
-  const peak = { rss: 0, heapUsed: 0 };
-  const sample = () => {
-    const m = process.memoryUsage();
-    peak.rss = Math.max(peak.rss, m.rss);
-    peak.heapUsed = Math.max(peak.heapUsed, m.heapUsed);
-  };
-  sample();
-  const timer = setInterval(sample, intervalMs);
-  timer.unref();
-  return {
-    stop() {
-      clearInterval(timer);
-      sample();
-      return peak;
-    },
-  };
-}
-
-/**
- * A full garbage collection, so "heap retained" measures what the snapshots hold rather than when
- * V8 last collected. `npm run bench` cannot pass --expose-gc to node through tsx; this enables it
- * at run time for new contexts.
- */
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
-
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-// ---------------------------------------------------------------- the minimum
-
-interface Minimum {
-  calls: number;
-  /** How the minimum was counted. */
-  how: string;
-}
-
-const pages = (items: number, pageSize: number) => Math.max(1, Math.ceil(items / pageSize));
-const sum = <T>(items: readonly T[], f: (item: T) => number) =>
-  items.reduce((total, item) => total + f(item), 0);
-
-function itemCount(result: TargetResult, source: SourceId): number {
-  const r = result.snapshot?.sources[source];
-  return r?.ok ? r.items.length : 0;
-}
-
-/**
- * The fewest calls an inventory of this data can make with the collectors' design: list pages at
- * each API's maximum page size, plus the per-item calls each item needs. Where the emulator pages
- * differently from AWS (reservations instead of instances, everything in one page, no
- * `BucketRegion`), the minimum is the emulator's and the note says how AWS differs, so that a ratio
- * above 1 always means estatescan made a call it did not need. Counts the emulator defines (default
- * VPCs and subnets) come from the inventory itself; everything seeded comes from what seeding made.
- */
-function minimumCalls(
-  estate: SeededEstate,
-  results: TargetResult[],
-  callerAccount: string,
-  regions: string[],
-  separateS3Control: boolean,
-): Record<string, Minimum> {
-  const targets = estate.targets;
-  const accounts = [...new Set(targets.map((t) => t.accountId))];
-  const resultOf = (t: SeededTarget) =>
-    results.find((r) => r.accountId === t.accountId && r.region === t.region);
-  const listed = (source: SourceId) => (t: SeededTarget) => {
-    const r = resultOf(t);
-    return pages(r ? itemCount(r, source) : 0, PAGE.ec2);
-  };
-  const buckets = sum(targets, (t) => t.buckets);
-  const repositories = sum(targets, (t) => t.repositories);
-  return {
-    'sts:GetCallerIdentity': { calls: 1, how: 'once per run' },
-    'sts:AssumeRole': {
-      calls: accounts.filter((a) => a !== callerAccount).length,
-      how: '1 per member account',
-    },
-    'ec2:DescribeVpcs': { calls: sum(targets, listed('ec2.vpcs')), how: 'pages of 1000 per target' },
-    'ec2:DescribeSubnets': { calls: sum(targets, listed('ec2.subnets')), how: 'pages of 1000 per target' },
-    'ec2:DescribeFlowLogs': { calls: sum(targets, listed('ec2.flowLogs')), how: 'pages of 1000 per target' },
-    'ec2:DescribeNetworkInterfaces': {
-      calls: targets.length,
-      how: '1 per target: moto ignores MaxResults here (AWS: pages of 1000)',
-    },
-    'ec2:DescribeInstances': {
-      calls: sum(targets, (t) => pages(t.reservations, PAGE.ec2)),
-      how: 'pages of 1000 reservations per target (moto counts reservations)',
-    },
-    'ec2:DescribeImages': {
-      calls: sum(targets, (t) => Math.ceil(t.imagesInUse / PAGE.ec2Images)),
-      how: 'distinct AMIs in use / 200 per target',
-    },
-    'ec2:DescribeSecurityGroups': {
-      calls: targets.length,
-      how: '1 per target: moto ignores MaxResults here (AWS: pages of 1000)',
-    },
-    'ecs:ListClusters': {
-      calls: sum(targets, (t) => pages(t.ecsClusters, PAGE.ecs)),
-      how: 'pages of 100 per target',
-    },
-    'ecs:DescribeClusters': {
-      calls: sum(targets, (t) => Math.ceil(t.ecsClusters / PAGE.ecsDescribe)),
-      how: 'batches of 100 clusters',
-    },
-    'ecs:ListContainerInstances': {
-      calls: sum(targets, (t) => sum(t.containerInstancesByCluster, (n) => pages(n, PAGE.ecs))),
-      how: 'pages of 100 per cluster',
-    },
-    'ecs:DescribeContainerInstances': {
-      calls: sum(targets, (t) => sum(t.containerInstancesByCluster, (n) => Math.ceil(n / PAGE.ecsDescribe))),
-      how: 'batches of 100 per cluster',
-    },
-    'eks:ListClusters': {
-      calls: sum(targets, (t) => pages(t.eksClusters, PAGE.eks)),
-      how: 'pages of 100 per target',
-    },
-    'eks:DescribeClusterVersions': {
-      calls: targets.filter((t) => t.eksClusters > 0).length,
-      how: '1 per target with clusters (fewer than 100 versions)',
-    },
-    'eks:DescribeCluster': { calls: sum(targets, (t) => t.eksClusters), how: '1 per cluster' },
-    'eks:ListNodegroups': {
-      calls: sum(targets, (t) => sum(t.nodegroupsByCluster, (n) => pages(n, PAGE.eks))),
-      how: 'pages of 100 per cluster',
-    },
-    'eks:DescribeNodegroup': { calls: sum(targets, (t) => t.nodegroups), how: '1 per node group' },
-    'ecr:DescribeRepositories': {
-      calls: sum(targets, (t) => pages(t.repositories, PAGE.ecr)),
-      how: 'pages of 1000 per target',
-    },
-    'ecr:GetRepositoryPolicy': { calls: repositories, how: '1 per repository' },
-    'ecr:GetLifecyclePolicy': { calls: repositories, how: '1 per repository' },
-    'ecr:ListTagsForResource': { calls: repositories, how: '1 per repository' },
-    'ecr:GetRegistryScanningConfiguration': { calls: targets.length, how: '1 per target' },
-    'ecr-public:DescribeRepositories': {
-      calls: regions.includes('us-east-1') ? accounts.length : 0,
-      how: '1 per account (us-east-1 only)',
-    },
-    's3:ListBuckets': { calls: accounts.length, how: '1 per account (S3 is global)' },
-    's3:GetBucketLocation': {
-      calls: buckets,
-      how: '1 per bucket: moto omits BucketRegion (0 on AWS)',
-    },
-    's3:GetBucketVersioning': { calls: buckets, how: '1 per bucket' },
-    's3:GetBucketEncryption': { calls: buckets, how: '1 per bucket' },
-    // The S3 Control operation has the bucket-level one's name; the counter keys it by its own
-    // service prefix when the client factory gives S3 Control one, else both share a key.
-    ...(separateS3Control
-      ? {
-          's3:GetPublicAccessBlock': { calls: buckets, how: '1 per bucket' },
-          's3control:GetPublicAccessBlock': {
-            calls: accounts.length,
-            how: '1 per account (account-level block)',
-          },
-        }
-      : {
-          's3:GetPublicAccessBlock': {
-            calls: buckets + accounts.length,
-            how: '1 per bucket + 1 per account (S3 Control)',
-          },
-        }),
-    'ssm:DescribeInstanceInformation': {
-      calls: sum(targets, (t) => {
-        const r = resultOf(t);
-        return pages(r ? itemCount(r, 'ssm.managedInstances') : 0, PAGE.ssm);
-      }),
-      how: 'pages of 50 per target',
-    },
-  };
-}
-
-// ---------------------------------------------------------------- report
-
-function reportEstate(options: BenchOptions, estate: SeededEstate, seedMs: number): string {
-  const t = estate.targets;
-  const lines = [
-    `Estate (${options.sizeName}): ${options.size.accounts.length} accounts × ${options.size.regions.length} regions ` +
-      `(${options.size.regions.join(', ')})`,
-    renderTable(
-      [
-        [
-          'EC2 instances',
-          sum(t, (x) => x.instances),
-          `${sum(t, (x) => x.reservations)} reservations of ≤${INSTANCE_BATCH}`,
-        ],
-        ['AMIs in use', sum(t, (x) => x.imagesInUse), 'per target, registered by name'],
-        ['security groups', sum(t, (x) => x.securityGroups), '2 ingress rules each, + moto default groups'],
-        ['S3 buckets', sum(t, (x) => x.buckets), `${sum(t, (x) => x.versionedBuckets)} versioned`],
-        [
-          'ECR repositories',
-          sum(t, (x) => x.repositories),
-          `${sum(t, (x) => x.repositoriesWithPolicy)} with a policy`,
-        ],
-        [
-          'ECS clusters',
-          sum(t, (x) => x.ecsClusters),
-          `${sum(t, (x) => x.containerInstances)} container instances`,
-        ],
-        ['EKS clusters', sum(t, (x) => x.eksClusters), `${sum(t, (x) => x.nodegroups)} node groups`],
-      ] as const,
-      [
-        { header: 'seeded', value: (r) => r[0] },
-        { header: 'count', value: (r) => r[1], align: 'right' },
-        { header: 'detail', value: (r) => r[2] },
-      ],
-    ),
-    `Seeding: ${seconds(seedMs)} (${estate.totalCalls} calls, not part of the figures below)`,
-  ];
-  return lines.join('\n');
-}
-
-function reportResources(results: TargetResult[]): string {
-  const rows = sourceIds.map((source) => {
-    let items = 0;
-    let failed = 0;
-    for (const r of results) {
-      const s = r.snapshot?.sources[source];
-      if (s?.ok) items += s.items.length;
-      else if (s) failed++;
-    }
-    return { source, items, failed };
+/** Runs one part in its own Node process (with a real `gc`), its report going straight to stdout. */
+function runPart(script: string, args: string[]): Promise<void> {
+  return new Promise((resolvePart, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', join(benchDir, script), ...args],
+      {
+        cwd: projectRoot,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
+    child.on('error', reject);
+    child.on('exit', (code, signal) =>
+      code === 0
+        ? resolvePart()
+        : reject(new Error(`${script} ${args.join(' ')} ended with ${signal ?? code}`)),
+    );
   });
-  return renderTable(rows, [
-    { header: 'source', value: (r) => r.source },
-    { header: 'items', value: (r) => r.items, align: 'right' },
-    { header: 'targets failed', value: (r) => r.failed || '', align: 'right' },
+}
+
+async function readJson<T>(path: string): Promise<T | undefined> {
+  return existsSync(path) ? (JSON.parse(await readFile(path, 'utf8')) as T) : undefined;
+}
+
+// ---------------------------------------------------------------- growth
+
+function growthReport(scans: ScanBenchResult[]): string {
+  const rows = scans.map((s) => {
+    const [first, rescan] = s.runs as [RunFigures, RunFigures];
+    const held = first.memory.heapRetained - first.memory.heapBefore;
+    return {
+      size: s.size,
+      targets: s.targets,
+      resources: s.resources,
+      scanMs: first.scanMs,
+      persistMs: first.persistMs,
+      rescanMs: rescan.wallMs,
+      calls: first.callTotals.calls,
+      cpuMs: rescan.cpuMs,
+      evaluateMs: first.evaluateMs,
+      evaluateShare: first.evaluateMs / first.wallMs,
+      peakRss: first.memory.rss,
+      heapGrowth: first.memory.heapUsed - first.memory.heapBefore,
+      held,
+      quietPuts: rescan.dynamodb['dynamodb:PutItem']?.calls ?? 0,
+      latencyGrowth: s.latencyGrowth.concurrent,
+    };
+  });
+  type Row = (typeof rows)[number];
+  const perResource = (r: Row, v: number) => v / r.resources;
+  const table = renderTable(rows, [
+    { header: 'size', value: (r) => r.size },
+    { header: 'resources', value: (r) => thousands(r.resources), align: 'right' },
+    { header: 'scan', value: (r) => seconds(r.scanMs), align: 'right' },
+    { header: 'persist (1st)', value: (r) => seconds(r.persistMs), align: 'right' },
+    { header: 'rescan+persist', value: (r) => seconds(r.rescanMs), align: 'right' },
+    { header: 'calls', value: (r) => thousands(r.calls), align: 'right' },
+    { header: 'CPU (rescan)', value: (r) => seconds(r.cpuMs), align: 'right' },
+    { header: 'evaluate', value: (r) => `${r.evaluateMs.toFixed(0)} ms`, align: 'right' },
+    { header: 'eval share', value: (r) => percent(r.evaluateShare, 1), align: 'right' },
+    { header: 'peak RSS', value: (r) => mb(r.peakRss), align: 'right' },
+    { header: 'peak heap +', value: (r) => mb(r.heapGrowth), align: 'right' },
+    { header: 'heap held', value: (r) => mb(r.held), align: 'right' },
+    { header: 'quiet PutItem', value: (r) => r.quietPuts, align: 'right' },
+    { header: '+latency', value: (r) => `×${r.latencyGrowth.toFixed(2)}`, align: 'right' },
   ]);
-}
-
-function reportCalls(counts: Record<string, OperationCount>, minimum: Record<string, Minimum>): string {
-  const ops = [...new Set([...Object.keys(minimum), ...Object.keys(counts)])].sort();
-  const rows = ops
-    .map((op) => ({ op, count: counts[op], min: minimum[op] }))
-    .filter((r) => r.count || (r.min && r.min.calls > 0));
-  const ratio = (r: (typeof rows)[number]) => {
-    const calls = r.count?.calls ?? 0;
-    if (!r.min) return 'unexpected';
-    if (r.min.calls === 0) return calls === 0 ? '—' : '∞';
-    const value = calls / r.min.calls;
-    return `${value.toFixed(2)}${value > 1.05 ? ' !' : ''}`;
-  };
-  const total = {
-    op: 'total',
-    count: Object.values(counts).reduce(
-      (t, c) => ({
-        calls: t.calls + c.calls,
-        attempts: t.attempts + c.attempts,
-        throttled: t.throttled + c.throttled,
-        failed: t.failed + c.failed,
-      }),
-      { calls: 0, attempts: 0, throttled: 0, failed: 0 },
-    ),
-    min: { calls: sum(Object.values(minimum), (m) => m.calls), how: '' },
-  };
-  return renderTable(
-    [...rows, total],
-    [
-      { header: 'operation', value: (r) => r.op },
-      { header: 'calls', value: (r) => r.count?.calls ?? 0, align: 'right' },
-      { header: 'minimum', value: (r) => r.min?.calls ?? '—', align: 'right' },
-      { header: 'ratio', value: ratio, align: 'right' },
-      { header: 'attempts', value: (r) => r.count?.attempts ?? 0, align: 'right' },
-      { header: 'errors', value: (r) => r.count?.failed || '', align: 'right' },
-      { header: 'throttled', value: (r) => r.count?.throttled || '', align: 'right' },
-      { header: 'minimum counted as', value: (r) => r.min?.how ?? '' },
-    ],
-  );
-}
-
-function reportErrors(results: TargetResult[]): string {
-  const byKey = new Map<string, { operation: string; code: string; source: string; count: number }>();
-  for (const r of results) {
-    for (const e of r.errors) {
-      const key = `${e.operation}|${e.code}|${e.source}`;
-      const entry = byKey.get(key) ?? { operation: e.operation, code: e.code, source: e.source, count: 0 };
-      entry.count++;
-      byKey.set(key, entry);
-    }
+  const unit = renderTable(rows, [
+    { header: 'per resource', value: (r) => r.size },
+    { header: 'scan', value: (r) => `${perResource(r, r.scanMs).toFixed(2)} ms`, align: 'right' },
+    { header: 'calls', value: (r) => perResource(r, r.calls).toFixed(3), align: 'right' },
+    { header: 'CPU', value: (r) => `${perResource(r, r.cpuMs).toFixed(3)} ms`, align: 'right' },
+    {
+      header: 'evaluate',
+      value: (r) => `${(perResource(r, r.evaluateMs) * 1000).toFixed(1)} µs`,
+      align: 'right',
+    },
+    { header: 'peak heap +', value: (r) => `${thousands(perResource(r, r.heapGrowth))} B`, align: 'right' },
+    { header: 'heap held', value: (r) => `${thousands(perResource(r, r.held))} B`, align: 'right' },
+    {
+      header: 'quiet PutItem per target',
+      value: (r) => ((r.quietPuts - 1) / r.targets).toFixed(2),
+      align: 'right',
+    },
+  ]);
+  const lines = [
+    'Growth with estate size (first scan unless said; "scan" is runScan: collect + evaluate):',
+    table,
+    '',
+    unit,
+  ];
+  if (rows.length >= 2) {
+    const a = rows[0]!;
+    const b = rows.at(-1)!;
+    const x = (f: (r: Row) => number) => `×${(f(b) / f(a)).toFixed(1)}`;
+    lines.push(
+      '',
+      `${b.size} / ${a.size}: resources ${x((r) => r.resources)}, calls ${x((r) => r.calls)}, scan ${x((r) => r.scanMs)}, ` +
+        `CPU ${x((r) => r.cpuMs)}, evaluation ${x((r) => r.evaluateMs)}, heap held ${x((r) => r.held)}, ` +
+        `peak heap growth ${x((r) => r.heapGrowth)}, quiet-rescan PutItem ${x((r) => r.quietPuts)}.`,
+    );
   }
-  if (!byKey.size) return 'Collection errors: none';
-  return `Collection errors (recorded as data, per target):\n${renderTable(
-    [...byKey.values()].sort((a, b) => a.operation.localeCompare(b.operation)),
-    [
-      { header: 'operation', value: (e) => e.operation },
-      { header: 'code', value: (e) => e.code, max: 40 },
-      { header: 'source', value: (e) => e.source },
-      { header: 'errors', value: (e) => e.count, align: 'right' },
-    ],
-  )}`;
+  return lines.join('\n');
 }
 
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<number> {
-  let options: BenchOptions;
+  let options: ReturnType<typeof parseOptions>;
   try {
     options = parseOptions(process.argv.slice(2));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${usage}\n`);
     return 2;
   }
+  const started = performance.now();
+  const dir = options.from ?? options.out ?? (await mkdtemp(join(tmpdir(), 'estatescan-bench-')));
+  if (options.out) await mkdir(options.out, { recursive: true });
+  const say = (text: string) => process.stdout.write(`${text}\n`);
+  say(`estatescan benchmarks — ${machineLine()}`);
+  say(`figures saved in ${dir}`);
 
-  // Credentials and region come from the standard chain, as in the CLI: set them before any client.
-  quietSdkNodeVersionWarning();
-  process.env.AWS_ACCESS_KEY_ID = hubCredentials.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = hubCredentials.secretAccessKey;
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
-  const homeRegion = options.size.regions[0] ?? 'us-east-1';
-  process.env.AWS_REGION = homeRegion;
-
-  const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
-  log(`starting moto ${MOTO_VERSION}`);
-  const moto = await startMoto();
-  try {
-    log(`seeding on ${moto.endpoint}`);
-    const seedStarted = performance.now();
-    const estate = await seedEstate(moto.endpoint, { ...options.size, concurrency: options.seedConcurrency });
-    const seedMs = performance.now() - seedStarted;
-    log(`seeded in ${seconds(seedMs)}; collecting`);
-
-    const performanceSettings = performanceSettingsSchema.parse({});
-    const counter = new ApiCallCounter();
-    collectGarbage();
-    const { rss: rssBefore, heapUsed: heapBefore } = process.memoryUsage();
-    const memory = memorySampler();
-    const cpuBefore = process.cpuUsage();
-    const started = performance.now();
-    const session = await ScanSession.create(
-      {
-        homeRegion,
-        aws: {
-          endpoint: moto.endpoint,
-          maxAttempts: options.maxAttempts,
-          retryMode: performanceSettings.retryMode,
-        },
-        assumeRole: { ...defaultAssumeRoleSettings, sessionName: 'estatescan-bench' },
-      },
-      counter,
-    );
-    let results: TargetResult[];
-    try {
-      const targets = options.size.accounts.flatMap((accountId) =>
-        options.size.regions.map((region) => ({ accountId, region })),
-      );
-      results = await collectTargets(session, {
-        targets,
-        wanted: allSources,
-        targetConcurrency: options.targetConcurrency,
-        itemConcurrency: options.itemConcurrency,
-        now: () => new Date(),
-        onTargetDone: (r, done, total) =>
-          log(`[${done}/${total}] ${r.accountId} ${r.region} ${r.status} in ${seconds(r.durationMs)}`),
-      });
-    } finally {
-      session.destroy();
+  if (!options.from) {
+    if (!options.skipEvaluate) {
+      say('\n================================================================ rule evaluation\n');
+      await runPart('evaluate.ts', [
+        '--resources',
+        options.evaluateResources,
+        '--json',
+        join(dir, 'evaluate.json'),
+      ]);
     }
-    const wallMs = performance.now() - started;
-    const cpu = process.cpuUsage(cpuBefore);
-    const peak = memory.stop();
-    collectGarbage();
-    const heapAfter = process.memoryUsage().heapUsed;
-
-    const statuses = ['ok', 'partial', 'failed']
-      .map((s) => `${results.filter((r) => r.status === s).length} ${s}`)
-      .join(', ');
-    const durations = results.map((r) => r.durationMs).sort((a, b) => a - b);
-    const counts = counter.snapshot();
-    const minimum = minimumCalls(
-      estate,
-      results,
-      session.callerAccountId,
-      options.size.regions,
-      's3control:GetPublicAccessBlock' in counts,
-    );
-    const out = [
-      `estatescan benchmark — node ${process.version}, moto ${MOTO_VERSION} on loopback, ` +
-        `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown cpu'}), ${mb(totalmem())} RAM`,
-      '',
-      reportEstate(options, estate, seedMs),
-      '',
-      `Inventory: all ${allSources.size} sources, ${results.length} targets (${statuses}), ` +
-        `target concurrency ${options.targetConcurrency}, item concurrency ${options.itemConcurrency}, ` +
-        `${performanceSettings.retryMode} retry up to ${options.maxAttempts} attempts`,
-      `  wall time         ${seconds(wallMs)}`,
-      `  per target        min ${seconds(durations[0] ?? 0)}, max ${seconds(durations.at(-1) ?? 0)}`,
-      `  estatescan CPU    ${seconds((cpu.user + cpu.system) / 1000)} (${seconds(cpu.user / 1000)} user), ` +
-        'this process only: the emulator runs in its own',
-      `  API calls         ${counter.totals().calls} (${counter.totals().attempts} HTTP attempts)`,
-      `  peak RSS          ${mb(peak.rss)} sampled during the inventory (${mb(rssBefore)} before it)`,
-      `  max RSS           ${mb(resourceUsage().maxRSS * 1024)} over the whole process, seeding included`,
-      `  heap used         peak ${mb(peak.heapUsed)}; after a full GC ${mb(heapBefore)} before the inventory, ` +
-        `${mb(heapAfter)} after it holding every snapshot (+${mb(heapAfter - heapBefore)})`,
-      '',
-      'Resources collected:',
-      reportResources(results),
-      '',
-      'API calls (ratio = calls / minimum, "!" above 1.05; errors include expected not-found answers such as',
-      'a repository without a policy or a bucket without encryption):',
-      reportCalls(counts, minimum),
-      '',
-      reportErrors(results),
-    ];
-    process.stdout.write(`${out.join('\n')}\n`);
-    return 0;
-  } finally {
-    await moto.stop();
-    log('moto stopped');
+    for (const size of options.sizes) {
+      say(`\n================================================================ full scan: ${size}\n`);
+      await runPart('scan.ts', [
+        '--size',
+        size,
+        ...(options.serialSizes.includes(size) ? ['--serial'] : []),
+        ...options.passThrough,
+        '--json',
+        join(dir, `scan-${size}.json`),
+      ]);
+    }
   }
+
+  const evaluation = await readJson<EvaluateBenchResult>(join(dir, 'evaluate.json'));
+  const scans: ScanBenchResult[] = [];
+  for (const size of Object.keys(estateSizes)) {
+    const scan = await readJson<ScanBenchResult>(join(dir, `scan-${size}.json`));
+    if (scan) scans.push(scan);
+  }
+  if (!scans.length) throw new Error(`no scan figures in ${dir}`);
+  const largest = scans.at(-1)!;
+  const [first, rescan, , latency] = largest.runs as [RunFigures, RunFigures, RunFigures, RunFigures];
+  const serial = scans.find((s) => s.latencyGrowth.serial !== undefined);
+
+  say('\n================================================================ growth\n');
+  say(growthReport(scans));
+  say('\n================================================================ scale model\n');
+  say(scaleModelReport(largest, evaluation));
+  say('\n================================================================ headline\n');
+  say(
+    [
+      `Full scan of the ${largest.size} estate (${largest.targets} targets, ${thousands(largest.resources)} resources): ` +
+        `runScan ${seconds(first.scanMs)} + persist ${seconds(first.persistMs)} (first scan), ` +
+        `${seconds(rescan.scanMs)} + ${seconds(rescan.persistMs)} (quiet rescan).`,
+      `Rule evaluation: ${percent(first.evaluateMs, first.wallMs)} of the first scan's wall time (target < 5%)` +
+        (evaluation
+          ? `; alone, ${thousands(evaluation.resources)} resources in ${seconds(evaluation.evaluateMs)} = ` +
+            `${thousands(evaluation.resourcesPerSecond)} resources/s, peak RSS ${mb(evaluation.peakRss)}.`
+          : '.'),
+      `+${latency.latencyMs} ms per call: scan ×${largest.latencyGrowth.concurrent.toFixed(2)} at ` +
+        `${latency.targetConcurrency}×${latency.itemConcurrency}` +
+        (serial
+          ? `; ${serial.size}: ×${serial.latencyGrowth.concurrent.toFixed(2)} concurrent, ` +
+            `×${serial.latencyGrowth.serial?.toFixed(2)} at 1×1, ×${serial.latencyGrowth.oneAtATime.toFixed(2)} one call at a time.`
+          : '.'),
+      `Quiet rescan: ${rescan.dynamodb['dynamodb:PutItem']?.calls ?? 0} PutItem for ${largest.targets} targets ` +
+        `(${(((rescan.dynamodb['dynamodb:PutItem']?.calls ?? 1) - 1) / largest.targets).toFixed(2)} per target + 1 per run).`,
+      ...(options.from ? [] : [`Total time of this run: ${seconds(performance.now() - started)}.`]),
+    ].join('\n'),
+  );
+  return 0;
 }
 
 main().then(
