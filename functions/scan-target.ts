@@ -1,7 +1,9 @@
 /**
- * scan-target: one item of the Distributed Map, `{ runId, startedAt, rules, target }` → the target's
- * report. The target's own AWS errors are in the report; it throws only when the function itself
- * cannot work (STS, the table), so the state machine retries.
+ * scan-target: one item of the Distributed Map, `{ runId, startedAt, rules, ttl, target }`: scans
+ * the target, reconciles it, writes its outcome to the store (`RUN#<id>`/`TARGET#<account>#<region>`)
+ * and returns a few numbers (`{ accountId, region, status, findings, changes, baseline, errorCount,
+ * durationMs }`). The target's own AWS errors are in its outcome; it throws only when the function
+ * itself cannot work (STS, the table), so the state machine retries, then records the failure.
  */
 import { allRules } from '../rules/index.ts';
 import { type Dependencies, lambdaDependencies } from '../src/lambda/dependencies.ts';

@@ -1,6 +1,7 @@
 /**
- * summarize: the state machine's last step, `{ runId, startedAt, planErrors, results }` (results
- * include the failures the Map caught) → records the run, publishes its metrics, returns its digest.
+ * summarize: the state machine's last step, `{ runId, startedAt, targetCount }` → reads the run's
+ * outcome from the store (the plan's item and every target's item, failures the map caught
+ * included), records the run's summary, publishes its metrics, returns its digest.
  */
 import { type Dependencies, lambdaDependencies } from '../src/lambda/dependencies.ts';
 import { parseEvent, summarizeEventSchema } from '../src/lambda/events.ts';

@@ -1,9 +1,11 @@
 /**
  * Structural checks of the packaged CloudFormation template, for what cfn-lint cannot know: the
- * run's state machine (plan → Distributed Map with concurrency, tolerance, retries and a catch →
- * summarize), the findings table against `tableDefinition()`, the encrypted topic, the notifier's
- * stream with its dead letters, the schedule, the alarms, and one least-privilege role per function
- * (the scanning ones may only assume the member role).
+ * run's state machine (plan → Distributed Map reading the targets from S3, with concurrency,
+ * tolerance, retries, no results kept in the state, and a catch that records the failed target in
+ * the table → summarize), the runs bucket (encrypted, private, TLS only, expiring), the findings
+ * table against `tableDefinition()`, the encrypted topic, the notifier's stream with its dead
+ * letters, the schedule, the alarms, and one least-privilege role per function (the scanning ones
+ * may only assume the member role) and for the state machine.
  *
  * `npm run package` runs it after cfn-lint, and test/integration/infra/template.test.ts runs it on
  * a fresh package. On its own:
@@ -46,6 +48,12 @@ export const lambdaServiceErrors = [
   'Lambda.TooManyRequestsException',
 ];
 
+/**
+ * Errors retrying cannot fix (the same event, or the same configuration, fails the same way): the
+ * first retrier of every task gives them no attempts, before `States.ALL` could retry them.
+ */
+export const nonRetryableErrors = ['InvalidEventError', 'ConfigurationError'];
+
 /** The attribute `ensureTable` turns TTL on for. */
 const TTL_ATTRIBUTE = 'ttl';
 
@@ -86,13 +94,24 @@ interface AslMachine {
   States: Record<string, AslState>;
 }
 
-/** The ARN a definition's `${Id.Arn}` resolves to offline: recognisable, and valid for cfn-lint. */
-function placeholderArn(template: CfnTemplate, name: string): string {
+/**
+ * What a definition's `${Id.Arn}` (or `${Id}`) resolves to offline: recognisable, and valid for
+ * cfn-lint. A table's or bucket's `${Id}` is its name (its own when the template gives one).
+ */
+export function placeholderArn(template: CfnTemplate, name: string): string {
   if (placeholders[name]) return placeholders[name];
   const [id, attribute] = name.split('.');
   const resource = id ? template.Resources[id] : undefined;
   if (resource?.Type === 'AWS::Lambda::Function' && attribute === 'Arn') {
     return `arn:aws:lambda:us-east-1:123456789012:function:${id}`;
+  }
+  if (
+    id &&
+    attribute === undefined &&
+    ['AWS::DynamoDB::Table', 'AWS::S3::Bucket'].includes(resource?.Type ?? '')
+  ) {
+    const own = resource?.Properties?.TableName ?? resource?.Properties?.BucketName;
+    return typeof own === 'string' ? own : id.toLowerCase();
   }
   return `arn:aws:states:us-east-1:123456789012:unresolved:${name}`;
 }
@@ -172,6 +191,8 @@ class TemplateChecker {
     this.checkRoles();
     const stateMachineId = this.checkStateMachine();
     this.checkTable();
+    this.checkRunsBucket();
+    if (stateMachineId) this.checkStateMachineRole(stateMachineId);
     this.checkTopic();
     this.checkNotifier();
     if (stateMachineId) {
@@ -310,12 +331,24 @@ class TemplateChecker {
     const [mapName, map] = mapEntry;
     if (start?.Next !== mapName) this.problem(`plan must lead to the ${mapName} map`);
     this.checkMap(mapName, map, arnOf('scan-target'));
+    if (start?.Type === 'Task' && !start.Parameters?.['Payload.$']) {
+      this.problem("plan must receive the execution input (the schedule's or the on-demand function's)");
+    }
     const after = map.Next ? definition.States[map.Next] : undefined;
     if (after?.Type !== 'Task' || invokedFunction(after) !== arnOf('summarize')) {
       this.problem(`${mapName} must lead to a task invoking summarize`);
     } else {
       this.checkRetry('the Summarize task', after, false);
       if (!after.End) this.problem('summarize must end the run');
+      const payload = after.Parameters?.Payload ?? {};
+      for (const key of ['runId.$', 'startedAt.$']) {
+        if (!(key in payload)) this.problem(`the Summarize task: its Payload lacks ${key}`);
+      }
+      if ('results.$' in payload || after.Parameters?.['Payload.$'] !== undefined) {
+        this.problem(
+          'the Summarize task: summarize reads the run from the table; pass it the run, not the state',
+        );
+      }
     }
     return id;
   }
@@ -360,14 +393,20 @@ class TemplateChecker {
         `${where}: ToleratedFailurePercentage must be a number from 0 to 100 (got ${JSON.stringify(tolerated)})`,
       );
     }
-    const selector = Object.keys(map.ItemSelector ?? {});
-    for (const key of ['runId.$', 'startedAt.$', 'rules.$', 'target.$']) {
-      if (!selector.includes(key)) this.problem(`${where}: ItemSelector lacks ${key}`);
+    this.checkItemReader(where, map);
+    const selector = map.ItemSelector ?? {};
+    for (const key of ['runId.$', 'startedAt.$', 'rules.$', 'ttl.$', 'target.$']) {
+      if (!(key in selector)) this.problem(`${where}: ItemSelector lacks ${key}`);
     }
-    if (map.ItemsPath !== '$.targets' && !map.ItemReader)
-      this.problem(`${where}: does not iterate $.targets`);
-    if (map.ResultPath !== '$.results')
-      this.problem(`${where}: ResultPath must be $.results (summarize reads it)`);
+    if (selector['target.$'] !== undefined && selector['target.$'] !== '$$.Map.Item.Value') {
+      this.problem(`${where}: ItemSelector's target must be the item read ($$.Map.Item.Value)`);
+    }
+    if (!('ResultPath' in map) || map.ResultPath !== null) {
+      this.problem(
+        `${where}: ResultPath must be null: every child's result would pile up in the state, which ` +
+          'holds 256 KiB (the outcomes are in the table)',
+      );
+    }
     const processor = map.ItemProcessor as AslMachine | undefined;
     if (!processor?.States) {
       this.problem(`${where}: no ItemProcessor states`);
@@ -380,21 +419,94 @@ class TemplateChecker {
       return;
     }
     this.checkRetry(`${where}'s task`, task, true);
+    if (!('OutputPath' in task) || task.OutputPath !== null) {
+      this.problem(
+        `${where}'s task: OutputPath must be null (a child's output is {}): the outcome is in the table, ` +
+          "and the map gathers every child's output",
+      );
+    }
     const catchers = asArray(task.Catch as { ErrorEquals: string[]; Next: string; ResultPath?: string }[]);
     const catchAll = catchers.find((c) => c.ErrorEquals.includes('States.ALL'));
     if (!catchAll) {
       this.problem(`${where}: a failed target must be caught (Catch on States.ALL)`);
       return;
     }
-    const recorder = processor.States[catchAll.Next];
-    if (!recorder || recorder.Type === 'Fail' || !recorder.End) {
-      this.problem(`${where}: the catch must end the item without failing it`);
-    } else if (recorder.Parameters?.status !== 'failed' || !recorder.Parameters?.['accountId.$']) {
-      this.problem(`${where}: the catch must record the target (accountId, region) with status "failed"`);
+    if (catchAll.ResultPath !== '$.error') {
+      this.problem(`${where}: the catch must keep the item and put the error at $.error (ResultPath)`);
+    }
+    this.checkRecordFailure(where, processor.States[catchAll.Next], catchAll.Next);
+  }
+
+  /** The map reads the plan's targets.json from S3: the targets never go through the state. */
+  checkItemReader(where: string, map: AslState): void {
+    if (map.ItemsPath !== undefined || map.Items !== undefined) {
+      this.problem(`${where}: the targets must come from S3 (ItemReader), not through the state (ItemsPath)`);
+    }
+    const reader = map.ItemReader;
+    if (!reader) {
+      this.problem(`${where}: no ItemReader: the targets must be read from the runs bucket`);
+      return;
+    }
+    if (typeof reader.Resource !== 'string' || !reader.Resource.endsWith(':states:::s3:getObject')) {
+      this.problem(`${where}: ItemReader must read one object (arn:…:states:::s3:getObject)`);
+    }
+    if (reader.ReaderConfig?.InputType !== 'JSON') {
+      this.problem(
+        `${where}: ItemReader's ReaderConfig.InputType must be JSON (targets.json is a JSON array)`,
+      );
+    }
+    if (
+      reader.Parameters?.['Bucket.$'] !== '$.targetsBucket' ||
+      reader.Parameters?.['Key.$'] !== '$.targetsKey'
+    ) {
+      this.problem(`${where}: ItemReader must read the plan's object ($.targetsBucket, $.targetsKey)`);
     }
   }
 
-  /** Retries on Lambda's transient errors (and timeouts, for scans) with backoff and jitter. */
+  /**
+   * The catch's state writes the failed target's run target item with the direct DynamoDB
+   * integration (the item summarize reads), then ends the child without failing it.
+   */
+  checkRecordFailure(where: string, recorder: AslState | undefined, name: string): void {
+    if (!recorder || recorder.Type === 'Fail' || !recorder.End) {
+      this.problem(`${where}: the catch must end the item without failing it`);
+      return;
+    }
+    if (recorder.Type !== 'Task' || !String(recorder.Resource).endsWith(':states:::dynamodb:putItem')) {
+      this.problem(
+        `${where}: the catch's ${name} must record the failed target in the table (a dynamodb:putItem task)`,
+      );
+      return;
+    }
+    const table = resourcesOfType(this.template, 'AWS::DynamoDB::Table')[0]?.[0];
+    if (!table || recorder.Parameters?.TableName !== placeholderArn(this.template, table)) {
+      this.problem(`${where}: ${name} must write to the findings table`);
+    }
+    const item = recorder.Parameters?.Item ?? {};
+    const has = (key: string) => item[key] !== undefined;
+    if (!has('PK') || !has('SK') || !has('accountId') || !has('region') || !has('error')) {
+      this.problem(
+        `${where}: ${name} must write the target's run target item (PK, SK, accountId, region, error)`,
+      );
+    }
+    if (item.status?.S !== 'failed') this.problem(`${where}: ${name} must record the status "failed"`);
+    if (!JSON.stringify(item.error ?? '').includes('$.error')) {
+      this.problem(`${where}: ${name} must record the error the catch put at $.error`);
+    }
+    if (!('OutputPath' in recorder) || recorder.OutputPath !== null) {
+      this.problem(`${where}: ${name}'s OutputPath must be null (a child's output is {})`);
+    }
+    const retries = asArray(recorder.Retry as { ErrorEquals: string[]; MaxAttempts?: number }[]);
+    if (!retries.some((r) => r.ErrorEquals.includes('States.ALL') && (r.MaxAttempts ?? 3) >= 1)) {
+      this.problem(`${where}: ${name} must retry (a throttled write would lose the failure)`);
+    }
+  }
+
+  /**
+   * Retries: first no attempts for what cannot succeed again, then Lambda's transient errors (and
+   * timeouts, for scans) with backoff and jitter, last a bounded `States.ALL` for the rest (STS, the
+   * table, S3).
+   */
   checkRetry(where: string, task: AslState, scans: boolean): void {
     const retriers = asArray(
       task.Retry as {
@@ -409,13 +521,166 @@ class TemplateChecker {
     const wanted = scans ? [...lambdaServiceErrors, 'States.Timeout'] : lambdaServiceErrors;
     const missing = wanted.filter((e) => !covered.has(e));
     if (missing.length > 0) this.problem(`${where}: no retry on ${missing.join(', ')}`);
+    const [first] = retriers;
+    if (
+      !first ||
+      !nonRetryableErrors.every((e) => first.ErrorEquals.includes(e)) ||
+      first.MaxAttempts !== 0
+    ) {
+      this.problem(
+        `${where}: the first retrier must give ${nonRetryableErrors.join(', ')} no attempts (MaxAttempts 0)`,
+      );
+    }
+    const catchAll = retriers.findIndex((r) => r.ErrorEquals.includes('States.ALL'));
+    if (catchAll < 0) {
+      this.problem(`${where}: no States.ALL retrier for transient failures (STS, DynamoDB, S3)`);
+    } else {
+      const last = retriers[catchAll]!;
+      if (catchAll !== retriers.length - 1 || last.ErrorEquals.length !== 1) {
+        this.problem(`${where}: States.ALL must be alone in the last retrier`);
+      }
+      if (!((last.MaxAttempts ?? 3) >= 1 && (last.MaxAttempts ?? 3) <= 3)) {
+        this.problem(`${where}: the States.ALL retrier must make 1 to 3 attempts (got ${last.MaxAttempts})`);
+      }
+    }
     for (const r of retriers) {
+      if (r === first && first.MaxAttempts === 0) continue;
       if ((r.MaxAttempts ?? 3) < 1)
         this.problem(`${where}: a retrier with no attempts (${r.ErrorEquals.join(', ')})`);
       if ((r.BackoffRate ?? 2) <= 1)
         this.problem(`${where}: no exponential backoff for ${r.ErrorEquals.join(', ')}`);
       if (scans && r.JitterStrategy !== 'FULL')
         this.problem(`${where}: no jitter for ${r.ErrorEquals.join(', ')}`);
+    }
+  }
+
+  /** The runs bucket plan writes the targets to: encrypted, private, TLS only, expiring. */
+  checkRunsBucket(): void {
+    const plan = this.functions.get('plan');
+    const id = refOf(environmentOf(plan).RUNS_BUCKET);
+    const bucket = id ? this.template.Resources[id] : undefined;
+    if (!id || bucket?.Type !== 'AWS::S3::Bucket') {
+      this.problem('plan: RUNS_BUCKET does not name a bucket of this template');
+      return;
+    }
+    const p = bucket.Properties ?? {};
+    const algorithms = asArray(
+      p.BucketEncryption?.ServerSideEncryptionConfiguration as
+        | { ServerSideEncryptionByDefault?: { SSEAlgorithm?: string } }[]
+        | undefined,
+    ).map((c) => c.ServerSideEncryptionByDefault?.SSEAlgorithm);
+    if (!algorithms.some((a) => ['AES256', 'aws:kms', 'aws:kms:dsse'].includes(String(a)))) {
+      this.problem(`${id}: no default encryption (BucketEncryption)`);
+    }
+    const block = p.PublicAccessBlockConfiguration ?? {};
+    const open = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].filter(
+      (k) => block[k] !== true,
+    );
+    if (open.length > 0) this.problem(`${id}: public access not blocked (${open.join(', ')} not true)`);
+    const ownership = asArray(p.OwnershipControls?.Rules as { ObjectOwnership?: string }[] | undefined);
+    if (!ownership.some((r) => r.ObjectOwnership === 'BucketOwnerEnforced')) {
+      this.problem(`${id}: ACLs must be disabled (OwnershipControls BucketOwnerEnforced)`);
+    }
+    const expiring = asArray(
+      p.LifecycleConfiguration?.Rules as
+        | { Status?: string; Prefix?: string; Filter?: { Prefix?: string }; ExpirationInDays?: number }[]
+        | undefined,
+    ).some(
+      (r) =>
+        r.Status === 'Enabled' &&
+        (r.Prefix ?? r.Filter?.Prefix) === 'runs/' &&
+        typeof r.ExpirationInDays === 'number' &&
+        r.ExpirationInDays <= 30,
+    );
+    if (!expiring) this.problem(`${id}: no lifecycle rule expiring runs/ within 30 days`);
+    const tlsOnly = resourcesOfType(this.template, 'AWS::S3::BucketPolicy').some(([, policy]) => {
+      if (refOf(policy.Properties?.Bucket) !== id) return false;
+      const statements = asArray(
+        policy.Properties?.PolicyDocument?.Statement as PolicyStatement[] | undefined,
+      );
+      return statements.some((st) => {
+        const resources = asArray(st.Resource).map((r) => getAttOf(r)?.join('.') ?? subTextOf(r) ?? r);
+        return (
+          st.Effect === 'Deny' &&
+          JSON.stringify(st.Principal) === '"*"' &&
+          asArray(st.Action).includes('s3:*') &&
+          String(st.Condition?.Bool?.['aws:SecureTransport']) === 'false' &&
+          resources.includes(`${id}.Arn`) &&
+          resources.includes(`\${${id}.Arn}/*`)
+        );
+      });
+    });
+    if (!tlsOnly)
+      this.problem(`${id}: its bucket policy must deny every request without TLS (aws:SecureTransport)`);
+    this.checkBucketGrants(id);
+  }
+
+  /** Only plan writes the runs bucket and only the state machine reads it, under runs/ only. */
+  checkBucketGrants(bucketId: string): void {
+    const objects = `\${${bucketId}.Arn}/runs/*`;
+    const roleOf = (name: FunctionName) => getAttOf(this.functions.get(name)?.resource.Properties?.Role)?.[0];
+    const stateMachineRole = resourcesOfType(this.template, 'AWS::StepFunctions::StateMachine')
+      .map(([, m]) => getAttOf(m.Properties?.RoleArn)?.[0])
+      .find(Boolean);
+    const allowed: Record<string, string[]> = {};
+    const planRole = roleOf('plan');
+    if (planRole) allowed[planRole] = ['s3:PutObject'];
+    if (stateMachineRole) allowed[stateMachineRole] = ['s3:GetObject'];
+    for (const [roleId] of resourcesOfType(this.template, 'AWS::IAM::Role')) {
+      const grants = roleStatements(this.template, roleId).filter((st) =>
+        asArray(st.Resource).some((r) => JSON.stringify(r).includes(bucketId)),
+      );
+      const granted = new Set<string>();
+      for (const st of grants) {
+        const resources = asArray(st.Resource).map((r) => subTextOf(r) ?? JSON.stringify(r));
+        if (resources.some((r) => r !== objects)) {
+          this.problem(
+            `${roleId}: the runs bucket only under runs/ (${objects}), got ${resources.join(', ')}`,
+          );
+        }
+        for (const action of actionsOf(st)) granted.add(action);
+      }
+      const expected = allowed[roleId] ?? [];
+      const extra = [...granted].filter((a) => !expected.includes(a));
+      const lacking = expected.filter((a) => !granted.has(a));
+      if (extra.length > 0)
+        this.problem(`${roleId}: ${extra.join(', ')} on the runs bucket is not its business`);
+      if (lacking.length > 0) this.problem(`${roleId}: needs ${lacking.join(', ')} on ${objects}`);
+    }
+  }
+
+  /**
+   * The state machine's role: invoke its three functions, run the map's children, read the targets
+   * (checked with the bucket), and write a failed target's item; summarize reads the run back.
+   */
+  checkStateMachineRole(stateMachineId: string): void {
+    const roleId = getAttOf(this.template.Resources[stateMachineId]?.Properties?.RoleArn)?.[0];
+    if (!roleId) {
+      this.problem(`${stateMachineId}: its RoleArn is not a role of this template`);
+      return;
+    }
+    const table = resourcesOfType(this.template, 'AWS::DynamoDB::Table')[0]?.[0];
+    const onTable = (statements: PolicyStatement[], action: string) =>
+      statements.some(
+        (st) =>
+          actionsOf(st).includes(action) && asArray(st.Resource).some((r) => getAttOf(r)?.[0] === table),
+      );
+    const machine = roleStatements(this.template, roleId);
+    if (!onTable(machine, 'dynamodb:PutItem')) {
+      this.problem(`${roleId}: RecordFailure needs dynamodb:PutItem on the findings table`);
+    }
+    const dynamodbActions = machine.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'));
+    if (dynamodbActions.some((a) => a !== 'dynamodb:PutItem')) {
+      this.problem(`${roleId}: only dynamodb:PutItem (RecordFailure), got ${dynamodbActions.join(', ')}`);
+    }
+    const summarizeRole = getAttOf(this.functions.get('summarize')?.resource.Properties?.Role)?.[0];
+    const summarize = summarizeRole ? roleStatements(this.template, summarizeRole) : [];
+    for (const action of ['dynamodb:Query', 'dynamodb:PutItem']) {
+      if (!onTable(summarize, action)) this.problem(`summarize: needs ${action} on the findings table`);
+    }
+    const planRole = getAttOf(this.functions.get('plan')?.resource.Properties?.Role)?.[0];
+    if (!onTable(planRole ? roleStatements(this.template, planRole) : [], 'dynamodb:PutItem')) {
+      this.problem("plan: needs dynamodb:PutItem on the findings table (the run's plan item)");
     }
   }
 
@@ -463,7 +728,7 @@ class TemplateChecker {
     same('TTL', p.TimeToLiveSpecification, { AttributeName: TTL_ATTRIBUTE, Enabled: true });
     if (table.DeletionPolicy !== 'Retain')
       this.problem(`${id}: the findings history must survive a stack deletion`);
-    for (const name of ['scan-target', 'summarize', 'scan'] as const) {
+    for (const name of ['plan', 'scan-target', 'summarize', 'scan'] as const) {
       if (refOf(environmentOf(this.functions.get(name)).FINDINGS_TABLE) !== id) {
         this.problem(`${name}: FINDINGS_TABLE does not name ${id}`);
       }

@@ -53,6 +53,11 @@ export interface LambdaEnvironment {
   /** `STATE_MACHINE_ARN`: the scan state machine, started for requests over the inline limit. */
   stateMachineArn?: string;
   /**
+   * `RUNS_BUCKET`: the S3 bucket where `plan` writes a run's targets for the Distributed Map to
+   * read. Unset, `plan` returns the targets in its result (in-process use, tests).
+   */
+  runsBucket?: string;
+  /**
    * `TARGET_ACCOUNTS` (comma list or `organization`; default: the function's own account),
    * `EXCLUDE_ACCOUNTS` (comma list), `TARGET_REGIONS` (comma list or `all`; default: `AWS_REGION`),
    * `MEMBER_ROLE_NAME`, `EXTERNAL_ID`, `ASSUME_ROLE_IN_CALLER_ACCOUNT` (default `true`: the
@@ -169,6 +174,7 @@ export function readLambdaEnvironment(env: NodeJS.ProcessEnv = process.env): Lam
     ...(text('FINDINGS_TABLE') ? { findingsTable: text('FINDINGS_TABLE') } : {}),
     ...(text('TOPIC_ARN') ? { topicArn: text('TOPIC_ARN') } : {}),
     ...(text('STATE_MACHINE_ARN') ? { stateMachineArn: text('STATE_MACHINE_ARN') } : {}),
+    ...(text('RUNS_BUCKET') ? { runsBucket: text('RUNS_BUCKET') } : {}),
     targets: targets.data,
     performance: performance.data,
     inlineTargetLimit: limit.data,

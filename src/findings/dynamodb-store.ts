@@ -8,6 +8,7 @@
  * | target state      | `TARGET#<account>#<region>` | `STATE`                           |                               |                                     |
  * | latest inventory  | `TARGET#<account>#<region>` | `INVENTORY`                       |                               |                                     |
  * | run summary       | `RUN#<runId>`             | `SUMMARY`                           | `RUNS`                        | `<startedAt>#<runId>`               |
+ * | run plan          | `RUN#<runId>`             | `PLAN`                              |                               |                                     |
  * | run target        | `RUN#<runId>`             | `TARGET#<account>#<region>`         |                               |                                     |
  *
  * Every access pattern is a Query: open findings of an account and region (PK, `FINDING#`); open
@@ -16,6 +17,12 @@
  * runs (GSI1 `RUNS`, then PK `RUN#<id>`). Resolved findings, events and runs carry a `ttl` so they
  * are archived by DynamoDB's TTL after the retention period. The stream (new and old images) feeds
  * the notifier.
+ *
+ * A state machine run writes its `RUN#<id>` items piece by piece: `plan` its plan item, each
+ * `scan-target` its run target item, the map's RecordFailure state (a `dynamodb:putItem` task in
+ * serverless.yml, which must build the same item) the run target item of a target whose scan failed
+ * for good, with Step Functions' `{ Error, Cause }` as JSON text in `error`; `summarize` then Queries
+ * the partition and writes the summary.
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -29,7 +36,19 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '../inventory/concurrency.ts';
 import type { ReconcileResult, StoredFinding, TargetState } from './reconcile.ts';
-import type { FindingEvent, FindingQuery, FindingStore, RunRecord, StoredInventory } from './store.ts';
+import {
+  caughtError,
+  type FindingEvent,
+  type FindingQuery,
+  type FindingStore,
+  type RunPlanRecord,
+  type RunRecord,
+  type RunSummaryRecord,
+  type RunTargetRecord,
+  runSummaryOf,
+  type StoredInventory,
+  type StoredRun,
+} from './store.ts';
 import { severities } from './types.ts';
 
 const DAY_SECONDS = 86_400;
@@ -40,6 +59,38 @@ const INVENTORY_ROWS_LIMIT = 300_000;
 
 const targetKey = (accountId: string, region: string) => `TARGET#${accountId}#${region}`;
 const ttlAfter = (iso: string, days: number) => Math.floor(Date.parse(iso) / 1000) + days * DAY_SECONDS;
+
+/** The keys of a run's items (the state machine's RecordFailure state builds the same ones). */
+export const runItemKeys = {
+  partition: (runId: string) => `RUN#${runId}`,
+  summary: 'SUMMARY',
+  plan: 'PLAN',
+  target: (accountId: string, region: string) => targetKey(accountId, region),
+} as const;
+
+/** When a run's items expire (DynamoDB TTL, epoch seconds): `RETENTION_DAYS.runs` after its start. */
+export const runItemsTtl = (startedAt: string) => ttlAfter(startedAt, RETENTION_DAYS.runs);
+
+/** A run target item as the store returns it; a failure the state machine recorded gets its error. */
+export function runTargetOf(item: Record<string, unknown>): RunTargetRecord {
+  const { error, ...rest } = body<RunTargetRecord & { error?: unknown }>(item);
+  if (error === undefined) return { ...rest, errors: rest.errors ?? [] };
+  let caught: unknown = error;
+  if (typeof error === 'string') {
+    try {
+      caught = JSON.parse(error);
+    } catch {
+      caught = { Error: 'Failed', Cause: error };
+    }
+  }
+  return {
+    ...rest,
+    durationMs: rest.durationMs ?? 0,
+    findings: rest.findings ?? 0,
+    changes: rest.changes ?? 0,
+    errors: [...(rest.errors ?? []), caughtError(rest.accountId, rest.region, caught)],
+  };
+}
 
 /** Strips the key attributes from an item. */
 function body<T>(item: Record<string, unknown>): T {
@@ -209,39 +260,70 @@ export class DynamoDbFindingStore implements FindingStore {
   }
 
   async recordRun(run: RunRecord): Promise<void> {
-    const ttl = ttlAfter(run.startedAt, RETENTION_DAYS.runs);
-    const { targets, ...summary } = run;
+    await this.recordRunSummary(runSummaryOf(run));
+    await mapWithConcurrency(run.targets, this.concurrency, (target) => this.recordRunTarget(run, target));
+  }
+
+  async recordRunSummary(summary: RunSummaryRecord): Promise<void> {
     await this.#doc.send(
       new PutCommand({
         TableName: this.tableName,
         Item: {
-          PK: `RUN#${run.runId}`,
-          SK: 'SUMMARY',
+          PK: runItemKeys.partition(summary.runId),
+          SK: runItemKeys.summary,
           itemType: 'run',
           GSI1PK: 'RUNS',
-          GSI1SK: `${run.startedAt}#${run.runId}`,
-          ttl,
+          GSI1SK: `${summary.startedAt}#${summary.runId}`,
+          ttl: runItemsTtl(summary.startedAt),
           ...summary,
-          targetCount: targets.length,
-          failedTargets: targets.filter((t) => t.status === 'failed').length,
-          partialTargets: targets.filter((t) => t.status === 'partial').length,
         },
       }),
     );
-    await mapWithConcurrency(targets, this.concurrency, (target) =>
-      this.#doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            PK: `RUN#${run.runId}`,
-            SK: `TARGET#${target.accountId}#${target.region}`,
-            itemType: 'run-target',
-            ttl,
-            ...target,
-          },
-        }),
-      ),
+  }
+
+  async recordRunPlan(plan: RunPlanRecord): Promise<void> {
+    await this.#doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          PK: runItemKeys.partition(plan.runId),
+          SK: runItemKeys.plan,
+          itemType: 'run-plan',
+          ttl: runItemsTtl(plan.startedAt),
+          ...plan,
+        },
+      }),
     );
+  }
+
+  async recordRunTarget(run: { runId: string; startedAt: string }, target: RunTargetRecord): Promise<void> {
+    await this.#doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          PK: runItemKeys.partition(run.runId),
+          SK: runItemKeys.target(target.accountId, target.region),
+          itemType: 'run-target',
+          ttl: runItemsTtl(run.startedAt),
+          ...target,
+        },
+      }),
+    );
+  }
+
+  /** One Query of the run's partition (paginated): its plan, its targets' outcomes, its summary. */
+  async loadRun(runId: string): Promise<StoredRun> {
+    const items = await this.#query({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': runItemKeys.partition(runId) },
+      // Written by other functions moments ago (the last child may have just finished).
+      ConsistentRead: true,
+    });
+    const plan = items.find((i) => i.SK === runItemKeys.plan);
+    return {
+      ...(plan ? { plan: body<RunPlanRecord>(plan) } : {}),
+      targets: items.filter((i) => String(i.SK).startsWith('TARGET#')).map(runTargetOf),
+    };
   }
 
   async recentRuns(limit: number): Promise<RunRecord[]> {
@@ -262,11 +344,13 @@ export class DynamoDbFindingStore implements FindingStore {
           targetCount: _c,
           failedTargets: _f,
           partialTargets: _p,
+          planErrorCount: _e,
+          unrecordedTargets: _u,
           ...rest
         } = body<Record<string, unknown>>(summary);
         return {
           ...(rest as Omit<RunRecord, 'targets'>),
-          targets: items.map((i) => body<RunRecord['targets'][number]>(i)),
+          targets: items.map(runTargetOf),
         };
       }),
     );

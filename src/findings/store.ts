@@ -33,6 +33,48 @@ export interface RunTargetRecord {
   findings: number;
   changes: number;
   errors: CollectionError[];
+  /**
+   * The rest of a target's outcome, which `scan-target` records so that `summarize` can add the
+   * run up from the table (the CLI records runs in one piece and leaves them out).
+   */
+  findingsBySeverity?: Partial<Record<Severity, number>>;
+  suppressed?: number;
+  baseline?: boolean;
+  /** All the collection errors, of which `errors` keeps the first few. */
+  errorCount?: number;
+  apiCalls?: { calls: number; attempts: number; throttled: number };
+}
+
+/**
+ * What the plan of a state machine run leaves for `summarize`: how many targets it handed to the
+ * map, and the accounts it could not expand into targets (the first `MAX_PLAN_ERRORS`).
+ */
+export interface RunPlanRecord {
+  runId: string;
+  startedAt: string;
+  targetCount: number;
+  planErrors: CollectionError[];
+  planErrorCount: number;
+}
+
+/** Plan errors kept with a run (the count is always exact). */
+export const MAX_PLAN_ERRORS = 1000;
+
+/** A run's items as `summarize` reads them back: its plan and each target's outcome. */
+export interface StoredRun {
+  plan?: RunPlanRecord;
+  targets: RunTargetRecord[];
+}
+
+/** The run record without its targets (they are items of their own): what `summarize` writes. */
+export interface RunSummaryRecord extends Omit<RunRecord, 'targets'> {
+  targetCount: number;
+  failedTargets: number;
+  partialTargets: number;
+  /** All the plan errors, of which `planErrors` keeps the first few. */
+  planErrorCount?: number;
+  /** Targets the plan handed to the map that recorded no outcome (counted as failed). */
+  unrecordedTargets?: number;
 }
 
 export interface RunRecord {
@@ -63,11 +105,62 @@ export interface FindingStore {
   applyTarget(result: ReconcileResult): Promise<void>;
   /** Writes the inventory only when it differs from the stored one. */
   saveInventory(inventory: StoredInventory): Promise<{ written: boolean }>;
+  /** Records a run in one piece: its summary and every target's outcome (the CLI, inline scans). */
   recordRun(run: RunRecord): Promise<void>;
+  /** The state machine's runs, piece by piece: the plan's item (`plan`)… */
+  recordRunPlan(plan: RunPlanRecord): Promise<void>;
+  /** …each target's outcome (`scan-target`; the map's RecordFailure state writes a failed one)… */
+  recordRunTarget(run: { runId: string; startedAt: string }, target: RunTargetRecord): Promise<void>;
+  /** …what `summarize` reads back… */
+  loadRun(runId: string): Promise<StoredRun>;
+  /** …and the summary it writes. */
+  recordRunSummary(summary: RunSummaryRecord): Promise<void>;
   queryFindings(query: FindingQuery): Promise<StoredFinding[]>;
   findingHistory(findingId: string): Promise<FindingEvent[]>;
   latestInventory(accountId: string, region: string): Promise<StoredInventory | undefined>;
   recentRuns(limit: number): Promise<RunRecord[]>;
+}
+
+/** A run's summary from its targets' outcomes. */
+export function runSummaryOf(run: RunRecord): RunSummaryRecord {
+  const { targets, ...summary } = run;
+  return {
+    ...summary,
+    targetCount: targets.length,
+    failedTargets: targets.filter((t) => t.status === 'failed').length,
+    partialTargets: targets.filter((t) => t.status === 'partial').length,
+  };
+}
+
+/** The plan errors a run keeps: the first `MAX_PLAN_ERRORS`, and at most ~300 KB of them (one item). */
+export function keptPlanErrors(errors: readonly CollectionError[], maxBytes = 300_000): CollectionError[] {
+  const kept: CollectionError[] = [];
+  let bytes = 0;
+  for (const error of errors.slice(0, MAX_PLAN_ERRORS)) {
+    bytes += JSON.stringify(error).length;
+    if (bytes > maxBytes) break;
+    kept.push(error);
+  }
+  return kept;
+}
+
+/**
+ * What Step Functions caught for a target whose `scan-target` invocation failed for good (after
+ * the state machine's retries), as a collection error: `caught` is `{ Error, Cause }`, and a Lambda
+ * error's Cause is JSON with `errorType` and `errorMessage`.
+ */
+export function caughtError(accountId: string, region: string, caught: unknown): CollectionError {
+  const { Error: name, Cause: cause } = (caught ?? {}) as { Error?: unknown; Cause?: unknown };
+  let code = typeof name === 'string' ? name : 'Failed';
+  let message = typeof cause === 'string' ? cause : 'the scan-target function failed';
+  try {
+    const parsed = JSON.parse(message) as { errorType?: unknown; errorMessage?: unknown };
+    if (typeof parsed.errorType === 'string') code = parsed.errorType;
+    if (typeof parsed.errorMessage === 'string') message = parsed.errorMessage;
+  } catch {
+    // Not JSON (a States.* error): the Cause is the message.
+  }
+  return { accountId, region, source: 'scan-target', operation: 'lambda:Invoke', code, message };
 }
 
 export function inventoryCounts(rows: readonly InventoryRow[]): Record<string, number> {
@@ -92,7 +185,11 @@ export class MemoryFindingStore implements FindingStore {
   readonly states = new Map<string, TargetState>();
   readonly events: FindingEvent[] = [];
   readonly inventories = new Map<string, StoredInventory>();
+  /** Runs recorded (in one piece, or by their summary), with their targets. */
   readonly runs: RunRecord[] = [];
+  readonly runPlans = new Map<string, RunPlanRecord>();
+  /** Each run's targets' outcomes, by `<account>/<region>`. */
+  readonly runTargets = new Map<string, Map<string, RunTargetRecord>>();
   /** Items written, as the DynamoDB adapter would count them. */
   writes = 0;
 
@@ -134,6 +231,42 @@ export class MemoryFindingStore implements FindingStore {
   async recordRun(run: RunRecord) {
     this.runs.push(structuredClone(run));
     this.writes += 1 + run.targets.length;
+  }
+
+  async recordRunPlan(plan: RunPlanRecord) {
+    this.runPlans.set(plan.runId, structuredClone(plan));
+    this.writes++;
+  }
+
+  async recordRunTarget(run: { runId: string }, target: RunTargetRecord) {
+    let targets = this.runTargets.get(run.runId);
+    if (!targets) {
+      targets = new Map();
+      this.runTargets.set(run.runId, targets);
+    }
+    targets.set(`${target.accountId}/${target.region}`, structuredClone(target));
+    this.writes++;
+  }
+
+  async loadRun(runId: string): Promise<StoredRun> {
+    const plan = this.runPlans.get(runId);
+    return {
+      ...(plan ? { plan: structuredClone(plan) } : {}),
+      targets: structuredClone([...(this.runTargets.get(runId)?.values() ?? [])]),
+    };
+  }
+
+  async recordRunSummary(summary: RunSummaryRecord) {
+    const {
+      targetCount: _c,
+      failedTargets: _f,
+      partialTargets: _p,
+      planErrorCount: _e,
+      unrecordedTargets: _u,
+      ...run
+    } = structuredClone(summary);
+    this.runs.push({ ...run, targets: (await this.loadRun(summary.runId)).targets });
+    this.writes++;
   }
 
   async queryFindings(query: FindingQuery) {

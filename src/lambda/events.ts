@@ -5,12 +5,11 @@
  *
  * The on-demand event and the plan's input are typed by people (the Lambda console, a schedule's
  * input): unknown keys are errors. The inputs the state machine builds (`scan-target`, `summarize`)
- * tolerate extra keys, so a state carrying more of the execution's data along (a Map whose
- * ResultPath keeps the plan) still works; the keys they read are checked all the same.
+ * tolerate extra keys (a map item carries the run's `ttl` for the RecordFailure state, and a state
+ * may carry more of the execution's data along); the keys they read are checked all the same.
  */
 import * as z from 'zod';
 import { accountIdPattern, issuePath, regionPattern } from '../config/settings.ts';
-import type { CollectionError } from '../inventory/types.ts';
 import { runIdPattern } from '../scan/run-id.ts';
 import { InvalidEventError } from './errors.ts';
 
@@ -194,48 +193,20 @@ export function scanTargetEventSchema(knownRuleIds: readonly string[]) {
 }
 export type ScanTargetEvent = z.output<ReturnType<typeof scanTargetEventSchema>>;
 
-const count = z.number().int().min(0);
-const collectionError = z.looseObject({
-  accountId: z.string(),
-  region: z.string(),
-  // Written by estatescan's own collectors and passed through the state machine: any name is kept.
-  source: z.string().transform((source) => source as CollectionError['source']),
-  operation: z.string(),
-  code: z.string(),
-  message: z.string(),
-  resourceId: z.string().optional(),
-});
-const targetReport = z.looseObject({
-  accountId,
-  region: regionName,
-  status: z.enum(['ok', 'partial', 'failed']),
-  findings: count,
-  findingsBySeverity: z.partialRecord(z.enum(['critical', 'high', 'medium', 'low', 'info']), count),
-  suppressed: count,
-  changes: count,
-  baseline: z.boolean(),
-  errors: z.array(collectionError),
-  errorCount: count,
-  durationMs: z.number().min(0),
-  apiCalls: z.looseObject({ calls: count, attempts: count, throttled: count }),
-});
-/** What the Map's Catch makes of a target that failed for good. */
-const caughtFailure = z.looseObject({
-  accountId: z.string(),
-  region: z.string(),
-  status: z.literal('failed'),
-  error: z.unknown().optional(),
-});
+const count = z
+  .number({ error: (issue) => `a count is a whole number (got ${shown(issue.input)})` })
+  .int({ error: (issue) => `a count is a whole number (got ${shown(issue.input)})` })
+  .min(0, { error: (issue) => `a count is a whole number (got ${shown(issue.input)})` });
 
+/**
+ * The state machine's last step: the run to summarize. Its targets' outcomes are read from the
+ * store, not passed in (they would not fit in a state); `targetCount` (the plan's) tells how many
+ * outcomes to expect.
+ */
 export const summarizeEventSchema = z.looseObject({
   runId,
   startedAt: isoTime,
-  planErrors: z.array(collectionError).default([]),
-  results: z.array(
-    z.union([targetReport, caughtFailure], {
-      error: 'a scan-target result, or a caught failure {"accountId", "region", "status": "failed", "error"}',
-    }),
-  ),
+  targetCount: count.optional(),
 });
 export type SummarizeEvent = z.output<typeof summarizeEventSchema>;
 

@@ -5,8 +5,14 @@
  *
  * The changes an inline scan writes reach the notifier through the table's stream, like the
  * schedule's. `notify: false` and `dryRun: true` are carried by the run id (see run-id.ts), which
- * every step and every written item carries: the notifier skips quiet runs, and a dry run writes
- * nothing in any step.
+ * every step and every written item carries: the notifier skips quiet runs, and a dry run writes no
+ * findings, target states, inventory or run summary in any step. (In the state machine, its plan
+ * and each target's outcome are still written as the run's own `RUN#<id>` items, which expire:
+ * that is how the outcomes reach summarize, whose digest is the execution's output.)
+ *
+ * A large request is handed to the state machine exactly as the schedule starts it: the plan's
+ * input (`{ runId, accounts, regions, rules }`, see `planEventSchema`), so the run is planned again
+ * there, its targets written to the runs bucket and read by the Distributed Map.
  */
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ConfigurationError } from '../config/errors.ts';

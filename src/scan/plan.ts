@@ -7,6 +7,7 @@ import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organ
 import { errorCode, errorMessage } from '../aws/errors.ts';
 import type { ScanSession } from '../aws/session.ts';
 import { EstatescanError } from '../errors.ts';
+import { mapWithConcurrency } from '../inventory/concurrency.ts';
 import type { CollectionError, Target } from '../inventory/types.ts';
 
 export class PlanError extends EstatescanError {
@@ -62,32 +63,52 @@ export async function enabledRegions(session: ScanSession, accountId: string): P
     .sort();
 }
 
-export async function planTargets(session: ScanSession, request: PlanRequest): Promise<Plan> {
+/**
+ * Accounts whose regions are listed at once: a thousand accounts (an AssumeRole and a
+ * DescribeRegions each) one after the other would take minutes of the plan's time.
+ */
+export const PLAN_CONCURRENCY = 8;
+
+export async function planTargets(
+  session: ScanSession,
+  request: PlanRequest,
+  concurrency = PLAN_CONCURRENCY,
+): Promise<Plan> {
   const accounts =
     request.accounts === 'organization'
       ? await organizationAccounts(session)
       : (request.accounts ?? [session.callerAccountId]);
   const excluded = new Set(request.excludeAccounts ?? []);
   const chosen = [...new Set(accounts)].filter((a) => !excluded.has(a));
+  // In the accounts' order, whatever order the answers come in.
+  const planned = await mapWithConcurrency(
+    chosen,
+    request.regions === 'all' ? concurrency : 1,
+    async (accountId): Promise<{ regions: string[]; error?: CollectionError }> => {
+      if (request.regions !== 'all') return { regions: request.regions ?? [request.defaultRegion] };
+      try {
+        return { regions: await enabledRegions(session, accountId) };
+      } catch (error) {
+        return {
+          regions: [],
+          error: {
+            accountId,
+            region: session.settings.homeRegion,
+            source: 'plan',
+            operation: 'ec2:DescribeRegions',
+            code: errorCode(error),
+            message: errorMessage(error),
+          },
+        };
+      }
+    },
+  );
   const targets: Target[] = [];
   const errors: CollectionError[] = [];
-  for (const accountId of chosen) {
-    if (request.regions !== 'all') {
-      for (const region of request.regions ?? [request.defaultRegion]) targets.push({ accountId, region });
-      continue;
-    }
-    try {
-      for (const region of await enabledRegions(session, accountId)) targets.push({ accountId, region });
-    } catch (error) {
-      errors.push({
-        accountId,
-        region: session.settings.homeRegion,
-        source: 'plan',
-        operation: 'ec2:DescribeRegions',
-        code: errorCode(error),
-        message: errorMessage(error),
-      });
-    }
-  }
+  planned.forEach(({ regions, error }, i) => {
+    const accountId = chosen[i] as string;
+    for (const region of regions) targets.push({ accountId, region });
+    if (error) errors.push(error);
+  });
   return { targets, errors };
 }

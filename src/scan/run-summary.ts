@@ -1,8 +1,14 @@
 /**
  * The end of a run: the targets' reports (and the failures the state machine caught) become the
- * run record the store keeps and the digest the `summarize` function returns and measures.
+ * run record the store keeps and the digest the `summarize` function returns and measures. The
+ * state machine's `summarize` reads them back from the store (`reportOf`); an inline scan has them
+ * at hand.
  */
-import type { RunRecord, RunTargetRecord } from '../findings/store.ts';
+import {
+  caughtError as caughtCollectionError,
+  type RunRecord,
+  type RunTargetRecord,
+} from '../findings/store.ts';
 import { type Severity, severities } from '../findings/types.ts';
 import type { CollectionError } from '../inventory/types.ts';
 import type { ApiCallTotals, TargetScanReport } from './target-scan.ts';
@@ -28,6 +34,10 @@ export interface RunSummaryInput {
   results: TargetOutcomeReport[];
   /** The run's API calls, when the reports do not carry them (one process, one counter). */
   apiCalls?: ApiCallTotals;
+  /** All the plan errors, when `planErrors` keeps only the first few. */
+  planErrorCount?: number;
+  /** Targets the plan handed to the map that recorded no outcome: they count as failed. */
+  unrecordedTargets?: number;
 }
 
 /** What a run amounted to: the `summarize` function's result and the source of its metrics. */
@@ -52,6 +62,11 @@ export interface RunDigest {
   apiCalls: ApiCallTotals;
   /** The slowest target, in milliseconds. */
   slowestTargetMs: number;
+  /**
+   * Targets of the plan that recorded no outcome (included in `targets` and `failed`): a child
+   * execution that failed without even its failure being recorded. Absent when there are none.
+   */
+  unrecorded?: number;
 }
 
 export function isFailedTarget(report: TargetOutcomeReport): report is FailedTargetReport {
@@ -60,23 +75,24 @@ export function isFailedTarget(report: TargetOutcomeReport): report is FailedTar
 
 /** Step Functions' `{ Error, Cause }`; a Lambda error's Cause is JSON with `errorType` and `errorMessage`. */
 export function caughtError(report: FailedTargetReport): CollectionError {
-  const caught = (report.error ?? {}) as { Error?: unknown; Cause?: unknown };
-  let code = typeof caught.Error === 'string' ? caught.Error : 'Failed';
-  let message = typeof caught.Cause === 'string' ? caught.Cause : 'the scan-target function failed';
-  try {
-    const cause = JSON.parse(message) as { errorType?: unknown; errorMessage?: unknown };
-    if (typeof cause.errorType === 'string') code = cause.errorType;
-    if (typeof cause.errorMessage === 'string') message = cause.errorMessage;
-  } catch {
-    // Not JSON (a States.* error): the Cause is the message.
-  }
+  return caughtCollectionError(report.accountId, report.region, report.error);
+}
+
+/** A target's outcome as the store keeps it, as the report `scan-target` made of it. */
+export function reportOf(target: RunTargetRecord): TargetScanReport {
   return {
-    accountId: report.accountId,
-    region: report.region,
-    source: 'scan-target',
-    operation: 'lambda:Invoke',
-    code,
-    message,
+    accountId: target.accountId,
+    region: target.region,
+    status: target.status,
+    findings: target.findings,
+    findingsBySeverity: target.findingsBySeverity ?? {},
+    suppressed: target.suppressed ?? 0,
+    changes: target.changes,
+    baseline: target.baseline ?? false,
+    errors: target.errors,
+    errorCount: target.errorCount ?? target.errors.length,
+    durationMs: target.durationMs,
+    apiCalls: target.apiCalls ?? { calls: 0, attempts: 0, throttled: 0 },
   };
 }
 
@@ -125,23 +141,26 @@ export function summarizeRun(input: RunSummaryInput): { record: RunRecord; diges
     ...(input.planErrors.length ? { planErrors: input.planErrors } : {}),
   };
   const count = (status: RunTargetRecord['status']) => targets.filter((t) => t.status === status).length;
+  const unrecorded = input.unrecordedTargets ?? 0;
   const digest: RunDigest = {
     runId: input.runId,
     startedAt: input.startedAt,
     finishedAt: input.finishedAt,
     durationMs: Math.max(0, Date.parse(input.finishedAt) - Date.parse(input.startedAt)),
-    targets: targets.length,
+    targets: targets.length + unrecorded,
     ok: count('ok'),
     partial: count('partial'),
-    failed: count('failed'),
+    failed: count('failed') + unrecorded,
     findings: sum((r) => r.findings),
     findingsBySeverity,
     suppressed: sum((r) => r.suppressed),
     changes,
     baselines: scanned.filter((r) => r.baseline).length,
-    planErrors: input.planErrors.length,
+    planErrors: input.planErrorCount ?? input.planErrors.length,
     apiCalls,
-    slowestTargetMs: Math.max(0, ...scanned.map((r) => r.durationMs)),
+    // A reduce, not Math.max(...spread): a run has tens of thousands of targets.
+    slowestTargetMs: scanned.reduce((slowest, r) => Math.max(slowest, r.durationMs), 0),
+    ...(unrecorded ? { unrecorded } : {}),
   };
   return { record, digest };
 }

@@ -7,7 +7,7 @@ import type { ScanSession } from '../aws/session.ts';
 import type { TargetEvaluation } from '../engine/evaluate.ts';
 import type { Rule } from '../engine/types.ts';
 import type { FindingChange } from '../findings/changes.ts';
-import type { FindingStore } from '../findings/store.ts';
+import type { FindingStore, RunTargetRecord } from '../findings/store.ts';
 import type { Severity } from '../findings/types.ts';
 import { mapWithConcurrency } from '../inventory/concurrency.ts';
 import type { CollectionError, Target } from '../inventory/types.ts';
@@ -18,9 +18,9 @@ import { runScan } from './run-scan.ts';
 import type { RuleOptions } from './run-settings.ts';
 
 /**
- * Errors kept per target in its report. The reports of every target travel through the state
- * machine's payload (256 KiB at most), so a target that failed a thousand ways says so in
- * `errorCount` and keeps the first few.
+ * Errors kept per target in its report and in its run target item (`summarize` reads every
+ * target's item of a run, tens of thousands of them): a target that failed a thousand ways says so
+ * in `errorCount` and keeps the first few.
  */
 export const MAX_REPORTED_ERRORS = 10;
 
@@ -48,6 +48,44 @@ export interface TargetScanReport {
   errorCount: number;
   durationMs: number;
   apiCalls: ApiCallTotals;
+}
+
+/**
+ * What the `scan-target` function returns to the state machine: a few numbers. The outcome itself
+ * is in the run target item it writes, where `summarize` reads it.
+ */
+export interface TargetScanResult {
+  accountId: string;
+  region: string;
+  status: TargetOutcome;
+  findings: number;
+  changes: number;
+  baseline: boolean;
+  errorCount: number;
+  durationMs: number;
+}
+
+export function scanResultOf(report: TargetScanReport): TargetScanResult {
+  const { accountId, region, status, findings, changes, baseline, errorCount, durationMs } = report;
+  return { accountId, region, status, findings, changes, baseline, errorCount, durationMs };
+}
+
+/** A target's report as its run target item keeps it. */
+export function runTargetRecordOf(report: TargetScanReport): RunTargetRecord {
+  return {
+    accountId: report.accountId,
+    region: report.region,
+    status: report.status,
+    durationMs: report.durationMs,
+    findings: report.findings,
+    changes: report.changes,
+    errors: report.errors,
+    findingsBySeverity: report.findingsBySeverity,
+    suppressed: report.suppressed,
+    baseline: report.baseline,
+    errorCount: report.errorCount,
+    apiCalls: report.apiCalls,
+  };
 }
 
 export interface TargetScanInput {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkTemplate, functionNames, withResolvedDefinitions } from '../../../scripts/check-template.ts';
 import { type CfnTemplate, readTemplate, subTextOf } from '../../../scripts/cloudformation.ts';
@@ -14,8 +15,10 @@ import {
   ignoredOnResolvedCopy,
   packageWithOsls,
 } from '../../../scripts/package.ts';
+import { clientConfig } from '../../../src/aws/clients.ts';
+import { DynamoDbFindingStore } from '../../../src/findings/dynamodb-store.ts';
 import { ensureTable } from '../../../src/findings/table.ts';
-import { emulatorEndpoint, resetEmulator } from '../../support/emulator.ts';
+import { emulatorEndpoint, emulatorSettings, resetEmulator } from '../../support/emulator.ts';
 
 const cfnLint = findCfnLint();
 
@@ -127,19 +130,23 @@ describe('the packaged CloudFormation template (osls package --stage ci, offline
   });
 
   it('runs the packaged plan, scan-target and summarize bundles on the emulator, chained as the state machine does', async () => {
-    // Prepare: the demo estate and the table; the bundles get the environment serverless.yml sets.
+    // Prepare: the demo estate, the table and the runs bucket; the bundles get the environment
+    // serverless.yml sets.
     await resetEmulator();
     process.env.AWS_ACCESS_KEY_ID = DEMO_HUB_CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = DEMO_HUB_CREDENTIALS.secretAccessKey;
     await seedDemoEstate(emulatorEndpoint());
     const table = 'estatescan-ci-findings';
-    await ensureTable(
-      new DynamoDBClient({
-        region: 'eu-west-1',
-        endpoint: emulatorEndpoint(),
-        credentials: DEMO_HUB_CREDENTIALS,
+    const bucket = 'estatescan-ci-runsbucket';
+    const config = clientConfig('eu-west-1', DEMO_HUB_CREDENTIALS, emulatorSettings());
+    const dynamodb = new DynamoDBClient(config);
+    await ensureTable(dynamodb, table);
+    const s3 = new S3Client(config);
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
       }),
-      table,
     );
     const env = {
       AWS_ENDPOINT_URL: emulatorEndpoint(),
@@ -157,31 +164,38 @@ describe('the packaged CloudFormation template (osls package --stage ci, offline
       MAX_ATTEMPTS: '2',
     };
 
-    // Act
-    const plan = invokeBundle(dir, 'plan', {}, env);
-    const results = plan.targets.map((target: unknown) =>
+    // Act: plan (with RUNS_BUCKET, as plan has it) → targets.json → scan-target × N → summarize
+    const plan = invokeBundle(dir, 'plan', {}, { ...env, RUNS_BUCKET: bucket });
+    const object = await s3.send(new GetObjectCommand({ Bucket: plan.targetsBucket, Key: plan.targetsKey }));
+    const targets = JSON.parse(await object.Body!.transformToString()) as unknown[];
+    const results = targets.map((target) =>
       invokeBundle(
         dir,
         'scan-target',
-        { runId: plan.runId, startedAt: plan.startedAt, rules: plan.rules, target },
+        { runId: plan.runId, startedAt: plan.startedAt, rules: plan.rules, ttl: plan.ttl, target },
         env,
       ),
     );
     const digest = invokeBundle(
       dir,
       'summarize',
-      { runId: plan.runId, startedAt: plan.startedAt, planErrors: plan.planErrors, results },
+      { runId: plan.runId, startedAt: plan.startedAt, targetCount: plan.targetCount },
       env,
     );
 
     // Assess: every client the bundles carry serialized and parsed its calls (the emulator lacks
     // only SSM's DescribeInstanceInformation, recorded as the one error of each target).
-    expect(plan.targets).toHaveLength(3);
-    for (const result of results) {
-      expect(result.status).toBe('partial');
-      expect(result.errors.map((e: { operation: string }) => e.operation)).toEqual([
-        'ssm:DescribeInstanceInformation',
-      ]);
+    expect(plan).toMatchObject({
+      targetCount: 3,
+      targetsBucket: bucket,
+      targetsKey: `runs/${plan.runId}/targets.json`,
+    });
+    expect(targets).toHaveLength(3);
+    for (const result of results) expect(result).toMatchObject({ status: 'partial', errorCount: 1 });
+    const stored = await new DynamoDbFindingStore(dynamodb, table).loadRun(plan.runId);
+    expect(stored.targets).toHaveLength(3);
+    for (const target of stored.targets) {
+      expect(target.errors.map((e) => e.operation)).toEqual(['ssm:DescribeInstanceInformation']);
     }
     expect(
       results.find((r: { accountId: string }) => r.accountId === DEMO_ACCOUNTS.production).findings,
@@ -207,6 +221,117 @@ describe('the packaged CloudFormation template (osls package --stage ci, offline
         (t: CfnTemplate) =>
           withDefinition(t, (d) => d.replaceAll('"Lambda.TooManyRequestsException"', '"Lambda.Unknown"')),
         /no retry on Lambda.TooManyRequestsException/,
+      ],
+      [
+        'targets passed through the state',
+        (t: CfnTemplate) =>
+          withDefinition(t, (d) =>
+            d.replace(
+              /"ItemReader": \{[\s\S]*?"Key.\$": "\$.targetsKey" \}\s*\},/,
+              '"ItemsPath": "$.targets",',
+            ),
+          ),
+        /the targets must come from S3 \(ItemReader\)[\s\S]*no ItemReader/,
+      ],
+      [
+        'an ItemReader of another kind',
+        (t: CfnTemplate) => withDefinition(t, (d) => d.replace('"InputType": "JSON"', '"InputType": "CSV"')),
+        /ReaderConfig.InputType must be JSON/,
+      ],
+      [
+        'results kept in the state',
+        (t: CfnTemplate) =>
+          withDefinition(t, (d) =>
+            d.replace(/("ResultPath": )null,(\s*"Next": "Summarize")/, '$1"$.results",$2'),
+          ),
+        /ResultPath must be null/,
+      ],
+      [
+        'a failure passed on instead of recorded in the table',
+        (t: CfnTemplate) =>
+          withDefinition(t, (d) =>
+            d.replace(
+              /"RecordFailure": \{[\s\S]*?"End": true\s*\}/,
+              '"RecordFailure": { "Type": "Pass", "Parameters": { "status": "failed", "accountId.$": "$.target.accountId" }, "End": true }',
+            ),
+          ),
+        /must record the failed target in the table \(a dynamodb:putItem task\)/,
+      ],
+      [
+        'a failure recorded without its error',
+        (t: CfnTemplate) =>
+          withDefinition(t, (d) =>
+            d.replace(
+              /"error": \{ "S.\$": "States.JsonToString\(\$.error\)" \}/,
+              '"note": { "S": "failed" }',
+            ),
+          ),
+        /RecordFailure must write the target's run target item/,
+      ],
+      [
+        'an invalid event retried',
+        (t: CfnTemplate) =>
+          withDefinition(t, (d) =>
+            d.replaceAll(
+              '{ "ErrorEquals": ["InvalidEventError", "ConfigurationError"], "MaxAttempts": 0 },',
+              '',
+            ),
+          ),
+        /the first retrier must give InvalidEventError, ConfigurationError no attempts/,
+      ],
+      [
+        'no retry of transient failures (STS, DynamoDB)',
+        (t: CfnTemplate) =>
+          withDefinition(t, (d) =>
+            d.replace(/,\s*\{\s*"ErrorEquals": \["States.ALL"\],\s*"IntervalSeconds": 10,[^}]*\}/g, ''),
+          ),
+        /the ScanTargets map's task: no States.ALL retrier/,
+      ],
+      [
+        'an unencrypted, public runs bucket',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            const p = c.Resources.RunsBucket!.Properties!;
+            delete p.BucketEncryption;
+            p.PublicAccessBlockConfiguration.RestrictPublicBuckets = false;
+            delete p.OwnershipControls;
+          }),
+        /RunsBucket: no default encryption[\s\S]*RestrictPublicBuckets not true[\s\S]*BucketOwnerEnforced/,
+      ],
+      [
+        'a runs bucket reachable without TLS, its runs kept forever',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            delete c.Resources.RunsBucketPolicy;
+            delete c.Resources.RunsBucket!.Properties!.LifecycleConfiguration;
+          }),
+        /no lifecycle rule expiring runs\/ within 30 days[\s\S]*deny every request without TLS/,
+      ],
+      [
+        'the state machine reading the whole bucket',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            const statement =
+              c.Resources.StateMachineRole!.Properties!.Policies[0].PolicyDocument.Statement.find(
+                (s: { Sid: string }) => s.Sid === 'ReadRunTargets',
+              );
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
+            statement.Resource = { 'Fn::Sub': '${RunsBucket.Arn}/*' };
+            statement.Action = ['s3:GetObject', 's3:DeleteObject'];
+          }),
+        /StateMachineRole: the runs bucket only under runs\/[\s\S]*s3:DeleteObject on the runs bucket is not its business/,
+      ],
+      [
+        'summarize unable to read the run back',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            const statement =
+              c.Resources.SummarizeRole!.Properties!.Policies[0].PolicyDocument.Statement.find(
+                (s: { Sid: string }) => s.Sid === 'RunItems',
+              );
+            statement.Action = ['dynamodb:PutItem'];
+          }),
+        /summarize: needs dynamodb:Query on the findings table/,
       ],
       [
         'no concurrency limit',

@@ -15,6 +15,7 @@ describe('readLambdaEnvironment', () => {
       TARGET_REGIONS: 'all',
       MEMBER_ROLE_NAME: 'EstatescanReadOnly',
       EXTERNAL_ID: 'estatescan-7f3a',
+      RUNS_BUCKET: 'estatescan-runs-1a2b',
     });
 
     // Assess
@@ -23,6 +24,7 @@ describe('readLambdaEnvironment', () => {
       region: 'eu-west-1',
       findingsTable: 'estatescan-findings',
       topicArn: 'arn:aws:sns:eu-west-1:123456789012:estatescan-alerts',
+      runsBucket: 'estatescan-runs-1a2b',
       targets: {
         accounts: 'organization',
         excludeAccounts: ['111111111111', '222222222222'],

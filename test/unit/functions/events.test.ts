@@ -209,36 +209,43 @@ describe("the state machine's events", () => {
     ]);
   });
 
-  it('summarize takes target reports and caught failures, and says which result is neither', () => {
+  it("scan-target takes the map item as the definition builds it, the run items' ttl included", () => {
+    const item = {
+      runId: '20261125T120000Z-1a2b3c4d',
+      startedAt: '2026-11-25T12:00:00.000Z',
+      rules: ['ec2-instance-os-eol'],
+      ttl: 1_772_020_800,
+      target: { accountId: '111111111111', region: 'eu-west-1' },
+    };
+    expect(parseEvent(scanTargetEventSchema(ruleIds), item, 'scan-target')).toEqual(item);
+  });
+
+  it('summarize takes the run (its outcomes are read from the store) and says what is wrong with it', () => {
     const ok = parseEvent(
       summarizeEventSchema,
       {
         runId: 'r1',
         startedAt: '2026-11-25T12:00:00.000Z',
-        planErrors: [],
-        results: [
-          {
-            accountId: '111111111111',
-            region: 'eu-west-1',
-            status: 'failed',
-            error: { Error: 'States.Timeout' },
-          },
-        ],
-        // The rest of the state (a Map's ResultPath keeping the plan) comes along and is ignored.
-        targets: [],
+        targetCount: 17_000,
+        // More of the state coming along is ignored.
+        targetsKey: 'runs/r1/targets.json',
       },
       'summarize',
     );
-    expect(ok.results).toHaveLength(1);
+    expect(ok).toMatchObject({ runId: 'r1', targetCount: 17_000 });
+    expect(
+      parseEvent(summarizeEventSchema, { runId: 'r1', startedAt: '2026-11-25T12:00:00Z' }, 'summarize'),
+    ).toEqual({ runId: 'r1', startedAt: '2026-11-25T12:00:00Z' });
     const error = rejection(() =>
       parseEvent(
         summarizeEventSchema,
-        { runId: 'r1', startedAt: '2026-11-25T12:00:00Z', results: [{}] },
+        { runId: 'r 1', startedAt: '2026-11-25T12:00:00Z', targetCount: -3 },
         'summarize',
       ),
     );
     expect(error.problems).toEqual([
-      'results[1]: a scan-target result, or a caught failure {"accountId", "region", "status": "failed", "error"}',
+      'runId: a run id has 1-80 letters, digits, - or _ (got "r 1")',
+      'targetCount: a count is a whole number (got -3)',
     ]);
   });
 });

@@ -3,10 +3,12 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../functions/scan.ts';
+import { allRules } from '../../../rules/index.ts';
 import { readLambdaEnvironment } from '../../../src/config/environment.ts';
 import { MemoryFindingStore } from '../../../src/findings/store.ts';
 import { createDependencies } from '../../../src/lambda/dependencies.ts';
 import type { InvalidEventError } from '../../../src/lambda/errors.ts';
+import { parseEvent, planEventSchema } from '../../../src/lambda/events.ts';
 import type { StartedScanResponse } from '../../../src/lambda/on-demand.ts';
 import { captureOutput, lambdaContext } from '../../support/lambda.ts';
 
@@ -105,6 +107,15 @@ describe('the on-demand scan function', () => {
       stateMachineArn: STATE_MACHINE,
       name: response.runId,
       input: JSON.stringify({ runId: response.runId, accounts: ACCOUNTS, regions: REGIONS }),
+    });
+    // The schedule's way in: the plan function takes it as its event.
+    const ruleIds = allRules.map((r) => r.id);
+    expect(
+      parseEvent(planEventSchema(ruleIds), JSON.parse(start?.args[0].input.input ?? ''), 'plan'),
+    ).toEqual({
+      runId: response.runId,
+      accounts: ACCOUNTS,
+      regions: REGIONS,
     });
     expect(store.writes).toBe(0);
   });
