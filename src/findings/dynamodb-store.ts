@@ -45,6 +45,7 @@ import {
   type RunRecord,
   type RunSummaryRecord,
   type RunTargetRecord,
+  runOfSummary,
   runSummaryOf,
   type StoredInventory,
   type StoredRun,
@@ -340,16 +341,8 @@ export class DynamoDbFindingStore implements FindingStore {
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :target)',
           ExpressionAttributeValues: { ':pk': summary.PK, ':target': 'TARGET#' },
         });
-        const {
-          targetCount: _c,
-          failedTargets: _f,
-          partialTargets: _p,
-          planErrorCount: _e,
-          unrecordedTargets: _u,
-          ...rest
-        } = body<Record<string, unknown>>(summary);
         return {
-          ...(rest as Omit<RunRecord, 'targets'>),
+          ...runOfSummary(body<RunSummaryRecord>(summary)),
           targets: items.map(runTargetOf),
         };
       }),

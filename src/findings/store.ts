@@ -132,6 +132,19 @@ export function runSummaryOf(run: RunRecord): RunSummaryRecord {
   };
 }
 
+/** A run summary without its counts: the run record, less its targets (items of their own). */
+export function runOfSummary(summary: RunSummaryRecord): Omit<RunRecord, 'targets'> {
+  const {
+    targetCount: _c,
+    failedTargets: _f,
+    partialTargets: _p,
+    planErrorCount: _e,
+    unrecordedTargets: _u,
+    ...run
+  } = summary;
+  return run;
+}
+
 /** The plan errors a run keeps: the first `MAX_PLAN_ERRORS`, and at most ~300 KB of them (one item). */
 export function keptPlanErrors(errors: readonly CollectionError[], maxBytes = 300_000): CollectionError[] {
   const kept: CollectionError[] = [];
@@ -257,14 +270,7 @@ export class MemoryFindingStore implements FindingStore {
   }
 
   async recordRunSummary(summary: RunSummaryRecord) {
-    const {
-      targetCount: _c,
-      failedTargets: _f,
-      partialTargets: _p,
-      planErrorCount: _e,
-      unrecordedTargets: _u,
-      ...run
-    } = structuredClone(summary);
+    const run = runOfSummary(structuredClone(summary));
     this.runs.push({ ...run, targets: (await this.loadRun(summary.runId)).targets });
     this.writes++;
   }
