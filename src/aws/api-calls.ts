@@ -28,6 +28,7 @@ export class ApiCallCounter {
   }
 
   /** Adds the counting middleware to a client. Keys look like `ec2:DescribeInstances`. */
+  // biome-ignore lint/suspicious/noExplicitAny: any client's stack, whatever its service's types
   instrument(client: { middlewareStack: MiddlewareStack<any, any> }, service: string): void {
     client.middlewareStack.add(
       (next, context) => async (args) => {

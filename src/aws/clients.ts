@@ -17,12 +17,17 @@ export interface AwsClientSettings {
 export const defaultAwsClientSettings: AwsClientSettings = { maxAttempts: 8, retryMode: 'adaptive' };
 
 /** The shape of every SDK v3 client constructor that estatescan uses. */
+// Every SDK client types its stack, commands and config with its own service's shapes; this is the
+// part they all share, so the shapes are left open here and each caller keeps the client's own type.
 export interface SdkClient {
+  // biome-ignore lint/suspicious/noExplicitAny: each client's own input and output types
   middlewareStack: MiddlewareStack<any, any>;
   config: { serviceId?: string };
+  // biome-ignore lint/suspicious/noExplicitAny: each client's own commands and results
   send(command: any, options?: any): Promise<any>;
   destroy(): void;
 }
+// biome-ignore lint/suspicious/noExplicitAny: each client's own configuration type
 export type SdkClientConstructor<C extends SdkClient> = new (config: any) => C;
 
 /** Short service names used in API call keys and IAM actions (`ec2:DescribeInstances`). */
