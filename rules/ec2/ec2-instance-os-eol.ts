@@ -114,6 +114,12 @@ export const rule: Rule = {
     ],
   },
   requires: ['ec2.instances'],
+  unevaluated(snapshot) {
+    // The AMI could not be described, or SSM could not be read: the OS is undetermined, not unknown.
+    const instances = snapshot.sources['ec2.instances'];
+    if (!instances?.ok) return [];
+    return instances.items.filter((i) => !i.os.known && i.os.incomplete).map((i) => i.instanceId);
+  },
   evaluate(snapshot, ctx) {
     const instances = snapshot.sources['ec2.instances'];
     if (!instances?.ok) return [];

@@ -23,6 +23,12 @@ export interface TargetEvaluation {
   findings: Finding[];
   /** Rules that ran on complete sources: only their findings may be resolved by this scan. */
   evaluatedRules: string[];
+  /**
+   * Per evaluated rule, the resources it could not see whole (a per-resource call failed, or the
+   * rule said so): their findings are neither reported nor resolved by this scan. Only rules with
+   * such resources are listed.
+   */
+  unevaluatedResources: Record<string, string[]>;
   skippedRules: SkippedRule[];
 }
 
@@ -43,6 +49,7 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluationOptions)
   const now = options.ctx.now.toISOString();
   const findings: Finding[] = [];
   const evaluatedRules: string[] = [];
+  const unevaluatedResources: Record<string, string[]> = {};
   const skippedRules: SkippedRule[] = [];
   for (const rule of options.rules) {
     const failed = rule.requires.filter((s) => snapshot.sources[s]?.ok === false);
@@ -71,6 +78,8 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluationOptions)
       continue;
     }
     evaluatedRules.push(rule.id);
+    const unseen = unevaluatedOf(rule, snapshot);
+    if (unseen.length) unevaluatedResources[rule.id] = unseen;
     const override = options.severityOverrides?.[rule.id];
     for (const result of results) {
       const finding: Finding = {
@@ -98,7 +107,29 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluationOptions)
       findings.push(finding);
     }
   }
-  return { accountId: snapshot.accountId, region: snapshot.region, findings, evaluatedRules, skippedRules };
+  return {
+    accountId: snapshot.accountId,
+    region: snapshot.region,
+    findings,
+    evaluatedRules,
+    unevaluatedResources,
+    skippedRules,
+  };
+}
+
+/**
+ * The resources a rule that ran could not see whole: those a per-resource call of one of its
+ * sources failed for (a bucket's versioning, a repository's policy), and those it names itself.
+ */
+function unevaluatedOf(rule: Rule, snapshot: Snapshot): string[] {
+  const ids = new Set<string>();
+  for (const error of snapshot.errors) {
+    if (error.resourceId && (rule.requires as readonly string[]).includes(error.source)) {
+      ids.add(error.resourceId);
+    }
+  }
+  for (const id of rule.unevaluated?.(snapshot) ?? []) ids.add(id);
+  return [...ids].sort();
 }
 
 /** The sources the rules need: a scan collects only these. */

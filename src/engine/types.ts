@@ -71,4 +71,11 @@ export interface RuleResult {
 
 export interface Rule extends RuleMetadata {
   evaluate(snapshot: Snapshot, ctx: RuleContext): RuleResult[];
+  /**
+   * Resources the rule could not judge although its sources were read, because data about them
+   * that it needs is missing for a failure (beyond the per-resource call failures the engine
+   * already knows from `Snapshot.errors`): their findings are kept as they are, neither reported
+   * anew nor resolved.
+   */
+  unevaluated?(snapshot: Snapshot): string[];
 }

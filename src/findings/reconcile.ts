@@ -4,7 +4,8 @@
  * result with conditional writes.
  *
  * - Only rules that ran on complete data (`evaluatedRules`) may resolve findings: a failed source
- *   never resolves what it could not see.
+ *   never resolves what it could not see, nor does a failed call about one resource
+ *   (`unevaluatedResources`) resolve that resource's findings.
  * - Unchanged findings are not written: "last seen" is derived from the target state's
  *   `ruleLastEvaluated`, so a rescan that changes nothing writes only the target state.
  * - The first scan of a target is its baseline: stored and summarized once, not announced.
@@ -44,7 +45,12 @@ export interface ReconcileInput {
   accountId: string;
   region: string;
   previous: { state?: TargetState; findings: StoredFinding[] };
-  current: { findings: Finding[]; evaluatedRules: readonly string[] };
+  current: {
+    findings: Finding[];
+    evaluatedRules: readonly string[];
+    /** Per evaluated rule, resources it could not see whole: their findings stay as they are. */
+    unevaluatedResources?: Readonly<Record<string, readonly string[]>>;
+  };
 }
 
 export interface ReconcileResult {
@@ -127,6 +133,11 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   }
   const isBaseline = !prevState;
   const evaluated = new Set(current.evaluatedRules);
+  const unseen = new Set(
+    Object.entries(current.unevaluatedResources ?? {}).flatMap(([ruleId, ids]) =>
+      ids.map((id) => `${ruleId}\u0000${id}`),
+    ),
+  );
   const previousById = new Map(previous.findings.map((f) => [f.findingId, f]));
   const changes: FindingChange[] = [];
   const writes: StoredFinding[] = [];
@@ -175,6 +186,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   for (const before of previous.findings) {
     if (seen.has(before.findingId) || before.status === 'resolved' || !evaluated.has(before.ruleId)) continue;
+    if (unseen.has(`${before.ruleId}\u0000${before.resourceId}`)) continue;
     const lastSeen = prevState?.ruleLastEvaluated[before.ruleId] ?? before.lastSeen;
     const { previousSeverity: _p, ...rest } = before;
     // A suppressed finding that disappears is resolved quietly: nobody was waiting for it.

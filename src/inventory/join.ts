@@ -38,7 +38,20 @@ export function cidrContains(cidr: string, address: string): boolean {
 
 export function joinSources(sources: Sources): Sources {
   const managed = sources['ssm.managedInstances'];
-  if (!managed?.ok) return sources;
+  if (managed && !managed.ok) {
+    // SSM was the last way to tell an instance's OS its AMI did not tell: undetermined, not unknown.
+    const instances = sources['ec2.instances'];
+    for (const instance of instances?.ok ? instances.items : []) {
+      if (instance.os.known || instance.os.incomplete) continue;
+      instance.os = {
+        ...instance.os,
+        reason: `${instance.os.reason}; SSM could not be read (${managed.error.code})`,
+        incomplete: true,
+      };
+    }
+    return sources;
+  }
+  if (!managed) return sources;
   const managedById = new Map(managed.items.map((m) => [m.instanceId, m]));
 
   const instances = sources['ec2.instances'];

@@ -114,6 +114,11 @@ export type DetectedOs =
       reason: string;
       /** A family when only that is known (e.g. `windows` from the platform, no version). */
       familyHint?: string;
+      /**
+       * A source that could have told failed (the AMI could not be described, SSM could not be
+       * read): the OS is not known to be unknowable, so rules neither report nor clear it.
+       */
+      incomplete?: true;
     };
 
 export interface MetadataOptions {

@@ -33,7 +33,11 @@ export async function persistTarget(
     accountId: result.accountId,
     region: result.region,
     previous,
-    current: { findings: evaluation.findings, evaluatedRules: evaluation.evaluatedRules },
+    current: {
+      findings: evaluation.findings,
+      evaluatedRules: evaluation.evaluatedRules,
+      unevaluatedResources: evaluation.unevaluatedResources,
+    },
   });
   await store.applyTarget(reconciled);
   if (result.snapshot && !reconciled.duplicate) {

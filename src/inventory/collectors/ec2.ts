@@ -216,7 +216,11 @@ export const ec2Collector: Collector = {
       const image = raw.imageId ? imageById.get(raw.imageId) : undefined;
       const os = images.ok
         ? resolveInstanceOs(raw, image)
-        : ({ known: false, reason: `the AMI could not be described (${images.error.code})` } as const);
+        : ({
+            known: false,
+            reason: `the AMI could not be described (${images.error.code})`,
+            incomplete: true,
+          } as const);
       return { ...raw, os };
     });
     if (wanted.has('ec2.instances')) sources['ec2.instances'] = { ok: true, items: instances };

@@ -176,4 +176,56 @@ describe('a service denied in one account', () => {
       ]),
     );
   });
+
+  it('keeps the findings of a bucket whose versioning could not be read, and resolves them once it can be', async () => {
+    // Prepare: the suspended bucket is fixed, but the next scan may not read its versioning.
+    const bucket = 'acme-prod-dr-backups';
+    const isOpen = async () =>
+      (await store.queryFindings({ status: 'open', accountId: prod, region: 'us-east-1' })).some(
+        (f) => f.ruleId === 's3-bucket-versioning-disabled' && f.resourceId === bucket,
+      );
+    expect(await isOpen()).toBe(true);
+    const prodClients = await clientsFor(prod);
+    await prodClients
+      .get(S3Client, 'us-east-1')
+      .send(
+        new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+      );
+    prodClients.destroy();
+
+    // Act: GetBucketVersioning is denied for that one bucket, whichever client asks.
+    const denied = await scanAndPersist((session) => {
+      for (const region of regions) {
+        denyOperation(
+          session.account(prod).get(S3Client, region),
+          'GetBucketVersioning',
+          'AccessDenied',
+          (input) => input.Bucket === bucket,
+        );
+      }
+    });
+
+    // Assess: the error is reported against the bucket, the rule ran for the other buckets, and
+    // nothing about this bucket changed: its finding is still open.
+    expect(denied.outcome.report.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          accountId: prod,
+          source: 's3.buckets',
+          operation: 's3:GetBucketVersioning',
+          code: 'AccessDenied',
+          resourceId: bucket,
+        }),
+      ]),
+    );
+    expect(denied.changeSet.changes.filter((c) => c.finding.resourceId === bucket)).toEqual([]);
+    expect(await isOpen()).toBe(true);
+
+    // Act again: the denial is lifted; the fix is seen and the finding resolved, once.
+    const clear = await scanAndPersist();
+    expect(clear.changeSet.changes.map((c) => [c.kind, c.finding.ruleId, c.finding.resourceId])).toEqual([
+      ['resolved', 's3-bucket-versioning-disabled', bucket],
+    ]);
+    expect(await isOpen()).toBe(false);
+  });
 });

@@ -48,6 +48,7 @@ async function run(store: DynamoDbFindingStore, runId: string, at: string, findi
     region: REGION,
     findings,
     evaluatedRules: ['rule-a'],
+    unevaluatedResources: {},
     skippedRules: [],
   };
   return persistRun(store, {

@@ -101,6 +101,34 @@ describe('evaluateSnapshot', () => {
     expect(onMissing.skippedRules[0]).toMatchObject({ reason: 'source-missing', sources: ['s3.buckets'] });
   });
 
+  it('names the resources a rule could not see whole: per-resource call failures of its sources, and its own', () => {
+    // Prepare: logs' versioning could not be read; a cluster's error is another source's; the rule
+    // itself names a bucket it could not judge.
+    const snapshot = makeSnapshot(
+      { 's3.buckets': ok([bucket('logs'), bucket('site')]) },
+      {
+        errors: [
+          { ...collectionFailure('s3.buckets', 's3:GetBucketVersioning'), resourceId: 'logs' },
+          { ...collectionFailure('eks.clusters', 'eks:DescribeCluster'), resourceId: 'prod' },
+        ],
+      },
+    );
+    const naming: Rule = { ...everyBucket, id: 'test-naming', unevaluated: () => ['site'] };
+
+    // Act
+    const evaluation = evaluateSnapshot(snapshot, { rules: [everyBucket, naming], ctx });
+
+    // Assess: both rules ran; each lists what it could not see; no other rule is listed.
+    expect(evaluation.evaluatedRules).toEqual(['test-every-bucket', 'test-naming']);
+    expect(evaluation.unevaluatedResources).toEqual({
+      'test-every-bucket': ['logs'],
+      'test-naming': ['logs', 'site'],
+    });
+    expect(
+      evaluateSnapshot(makeSnapshot({ 's3.buckets': ok([]) }), { rules: [everyBucket], ctx }),
+    ).toMatchObject({ unevaluatedResources: {} });
+  });
+
   it('records a rule that throws as skipped and goes on with the others', () => {
     // Prepare
     const snapshot = makeSnapshot({ 's3.buckets': ok([bucket('a')]) });

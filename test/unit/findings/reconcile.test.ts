@@ -168,6 +168,28 @@ describe('reconcile: transitions', () => {
     expect(lastSeenOf(stored('r1'), result.state)).toBe(T0);
   });
 
+  it('never resolves the findings of a resource a rule could not see whole (a per-resource call failed)', () => {
+    // Prepare: r1's data could not be read this time; r2 is fine and gone; r3 is rule-b's.
+    const previous = [stored('r1'), stored('r2'), stored('r3', { ruleId: 'rule-b' })];
+
+    // Act
+    const result = reconcile({
+      ...input(previous, []),
+      current: {
+        findings: [],
+        evaluatedRules: ['rule-a', 'rule-b'],
+        unevaluatedResources: { 'rule-a': ['r1'] },
+      },
+    });
+
+    // Assess: r1 stays open (nothing written about it); the resource id holds for rule-a only.
+    expect(result.changes.map((c) => [c.kind, c.finding.resourceId])).toEqual([
+      ['resolved', 'r2'],
+      ['resolved', 'r3'],
+    ]);
+    expect(result.writes.map((w) => w.resourceId)).toEqual(['r2', 'r3']);
+  });
+
   it('does nothing when the same run is applied twice', () => {
     // Prepare
     const first = reconcile(input([], [finding('r1')]));

@@ -202,7 +202,7 @@ describe('joinSources', () => {
     expect(managed.map((m) => m.eksClusterName)).toEqual(['dc1-hybrid', undefined, undefined, undefined]);
   });
 
-  it('changes nothing when SSM could not be read', () => {
+  it('joins nothing when SSM could not be read, and marks the OS it could have told as undetermined', () => {
     // Prepare
     const sources: Sources = {
       'ec2.instances': ok([makeInstance({ instanceId: EC2_HOST, os: unknownOs() })]),
@@ -217,8 +217,13 @@ describe('joinSources', () => {
     // Act
     const joined = joinSources(sources);
 
-    // Assess
-    expect(joined).toEqual(before);
+    // Assess: the instance's OS is still unknown, but no longer "unknowable" (rules neither report
+    // nor clear it); nothing else moved.
+    const instances = joined['ec2.instances'];
+    const os = instances?.ok ? instances.items[0]?.os : undefined;
+    expect(os).toMatchObject({ known: false, incomplete: true });
+    expect(os?.known === false && os.reason).toMatch(/SSM could not be read \(AccessDeniedException\)$/);
+    expect({ ...joined, 'ec2.instances': undefined }).toEqual({ ...before, 'ec2.instances': undefined });
   });
 
   it('leaves the managed instances alone when the other sources failed or were not collected', () => {

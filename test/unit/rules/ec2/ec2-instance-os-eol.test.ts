@@ -217,6 +217,25 @@ describe('ec2-instance-os-eol', () => {
     ]);
   });
 
+  it('names the instances whose OS could not be determined for a failure, and only those, as not evaluated', () => {
+    // Prepare: one AMI could not be described; another instance's AMI simply tells nothing.
+    const snapshot = makeSnapshot({
+      'ec2.instances': ok([
+        makeInstance({
+          instanceId: 'i-0000000000000000a',
+          os: { known: false, reason: 'the AMI could not be described (Throttling)', incomplete: true },
+        }),
+        makeInstance({ instanceId: 'i-0000000000000000b', os: unknownOs() }),
+        makeInstance({ instanceId: 'i-0000000000000000c' }),
+      ]),
+    });
+
+    // Act / Assess: no finding for the undetermined one, and it is named so its findings are kept.
+    expect(rule.evaluate(snapshot, ctx).map((r) => r.resourceId)).toEqual(['i-0000000000000000c']);
+    expect(rule.unevaluated?.(snapshot)).toEqual(['i-0000000000000000a']);
+    expect(rule.unevaluated?.(makeSnapshot({}))).toEqual([]);
+  });
+
   it('reports nothing for an empty inventory', () => {
     expect(evaluate([])).toEqual([]);
   });
