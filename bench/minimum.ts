@@ -1,5 +1,5 @@
 /**
- * The fewest API calls an inventory of a seeded estate can make with the collectors' design, and
+ * The fewest API calls an inventory (or a scan) of a seeded estate can make with the collectors' design, and
  * the table that prints the calls made next to it. A ratio above 1 means estatescan made a call the
  * data did not need.
  */
@@ -42,17 +42,30 @@ export function minimumCalls(
   regions: string[],
   separateS3Control: boolean,
   wanted?: ReadonlySet<SourceId>,
+  details = !wanted,
 ): Record<string, Minimum> {
   const all = everyOperation(estate, results, callerAccount, regions, separateS3Control);
-  if (!wanted) return all;
-  // A scan collects only what its rules need: an operation of a source it does not want costs 0.
+  // A scan collects only what its rules need: an operation of a source it does not want costs 0,
+  // and so do the per-item fields only the inventory shows (`CollectorContext.details`).
   return Object.fromEntries(
     Object.entries(all).map(([op, m]) => {
       const source = sourceOfOperation[op];
-      return [op, source && !wanted.has(source) ? { calls: 0, how: `${source} not needed by the rules` } : m];
+      if (source && wanted && !wanted.has(source)) {
+        return [op, { calls: 0, how: `${source} not needed by the rules` }];
+      }
+      if (!details && detailOperations.has(op))
+        return [op, { calls: 0, how: 'inventory only: no rule reads it' }];
+      return [op, m];
     }),
   );
 }
+
+/** Per-item calls for fields no rule reads, made only for the inventory. */
+const detailOperations = new Set([
+  's3:GetBucketEncryption',
+  'ecr:GetLifecyclePolicy',
+  'ecr:ListTagsForResource',
+]);
 
 /** The source an operation reads, for operations that read only one (the shared ones are always needed). */
 const sourceOfOperation: Record<string, SourceId> = {

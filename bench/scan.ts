@@ -657,6 +657,7 @@ async function main(): Promise<number> {
       options.size.regions,
       's3control:GetPublicAccessBlock' in run1.calls,
       closeOver(requiredSources(allRules)),
+      false,
     );
     const storeClient = new DynamoDBClient({ region: homeRegion, endpoint: moto.endpoint });
     const largest =

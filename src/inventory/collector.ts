@@ -30,6 +30,12 @@ export interface CollectorContext {
   /** Per-item failures (a field left undefined) are pushed here. */
   errors: CollectionError[];
   /**
+   * Also read the per-item fields no rule reads, which only the inventory shows: a bucket's default
+   * encryption, a repository's lifecycle policy and tags (three calls per bucket or repository
+   * that a scan has no use for). Off, those fields stay undefined.
+   */
+  details?: boolean;
+  /**
    * Page size for paginated calls; undefined uses each API's maximum (fewest calls). Tests set it
    * small to make results span pages.
    */

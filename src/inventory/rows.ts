@@ -197,8 +197,11 @@ export function inventoryRows(snapshot: Snapshot): InventoryRow[] {
           : b.publicAccessBlock
             ? 'public access block'
             : 'no public access block',
-        b.encryption === undefined ? 'encryption ?' : `encryption ${b.encryption ?? 'none'}`,
-      ].join(' · '),
+        // Undefined: not read (a scan does not; a failed read is in the errors).
+        b.encryption === undefined ? '' : `encryption ${b.encryption ?? 'none'}`,
+      ]
+        .filter(Boolean)
+        .join(' · '),
     });
   }
   for (const m of sources['ssm.managedInstances']?.ok ? sources['ssm.managedInstances'].items : []) {

@@ -22,6 +22,8 @@ export interface TargetResult extends Target {
 export interface InventoryOptions {
   targets: Target[];
   wanted: ReadonlySet<SourceId>;
+  /** Also read the fields only the inventory shows (`CollectorContext.details`). */
+  details?: boolean;
   /** Targets collected at once. */
   targetConcurrency: number;
   /** Per-item calls in flight at once within a target. */
@@ -77,6 +79,7 @@ export async function collectTargets(
           concurrency: options.itemConcurrency,
           account: scope,
           errors: [],
+          ...(options.details ? { details: true } : {}),
         },
         options.wanted,
         options.now(),

@@ -53,7 +53,7 @@ export async function clientsFor(accountId: string, counter?: ApiCallCounter): P
 export async function collectorContext(
   accountId: string,
   region: string,
-  options: { concurrency?: number; counter?: ApiCallCounter; pageSize?: number } = {},
+  options: { concurrency?: number; counter?: ApiCallCounter; pageSize?: number; details?: boolean } = {},
 ): Promise<CollectorContext> {
   return {
     accountId,
@@ -62,6 +62,8 @@ export async function collectorContext(
     concurrency: options.concurrency ?? 8,
     account: new AccountScope(),
     errors: [],
+    // The collectors' tests read what the inventory shows, the inventory-only fields included.
+    details: options.details ?? true,
     ...(options.pageSize ? { pageSize: options.pageSize } : {}),
   };
 }

@@ -126,6 +126,7 @@ export async function inventoryCommand(args: string[], env: Environment, io: Com
     const results = await collectTargets(session, {
       targets,
       wanted: allSources,
+      details: true,
       targetConcurrency: options.performance.targetConcurrency,
       itemConcurrency: options.performance.itemConcurrency,
       now: io.now,

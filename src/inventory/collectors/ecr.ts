@@ -82,17 +82,14 @@ async function repositoryOf(
 ): Promise<EcrRepository> {
   // One call after another per repository: `ctx.concurrency` then bounds the calls in flight.
   const policy = await repositoryPolicy(ctx, client, r.repositoryName);
-  const lifecycle = await hasLifecyclePolicy(ctx, client, r.repositoryName);
-  const tags = await readField(
-    ctx,
-    'ecr.repositories',
-    'ecr:ListTagsForResource',
-    r.repositoryName,
-    async () => {
-      const response = await client.send(new ListTagsForResourceCommand({ resourceArn: r.repositoryArn }));
-      return tagsOf(response.tags);
-    },
-  );
+  // The lifecycle policy and tags only the inventory shows (`ctx.details`).
+  const lifecycle = ctx.details ? await hasLifecyclePolicy(ctx, client, r.repositoryName) : undefined;
+  const tags = !ctx.details
+    ? undefined
+    : await readField(ctx, 'ecr.repositories', 'ecr:ListTagsForResource', r.repositoryName, async () => {
+        const response = await client.send(new ListTagsForResourceCommand({ resourceArn: r.repositoryArn }));
+        return tagsOf(response.tags);
+      });
   return {
     repositoryName: r.repositoryName,
     repositoryArn: r.repositoryArn,

@@ -127,17 +127,19 @@ async function bucketOf(ctx: CollectorContext, client: S3Client, listed: ListedB
       }
     },
   );
-  const encryption = await readField(ctx, 's3.buckets', 's3:GetBucketEncryption', Bucket, async () => {
-    try {
-      const response = await client.send(new GetBucketEncryptionCommand({ Bucket }));
-      const rules = response.ServerSideEncryptionConfiguration?.Rules ?? [];
-      const algorithm = rules.map((r) => r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).find((a) => !!a);
-      return algorithm ?? null;
-    } catch (error) {
-      if (errorCode(error) === 'ServerSideEncryptionConfigurationNotFoundError') return null;
-      throw error;
-    }
-  });
+  const encryption = !ctx.details
+    ? undefined
+    : await readField(ctx, 's3.buckets', 's3:GetBucketEncryption', Bucket, async () => {
+        try {
+          const response = await client.send(new GetBucketEncryptionCommand({ Bucket }));
+          const rules = response.ServerSideEncryptionConfiguration?.Rules ?? [];
+          const algorithm = rules.map((r) => r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).find((a) => !!a);
+          return algorithm ?? null;
+        } catch (error) {
+          if (errorCode(error) === 'ServerSideEncryptionConfigurationNotFoundError') return null;
+          throw error;
+        }
+      });
   return {
     name: listed.name,
     region: listed.region,

@@ -129,6 +129,7 @@ describe('estatescan inventory on the demo estate (three accounts by AssumeRole,
     const results = await collectTargets(session, {
       targets,
       wanted: allSources,
+      details: true,
       targetConcurrency: 3,
       itemConcurrency: 4,
       now: () => new Date(),

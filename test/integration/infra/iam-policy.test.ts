@@ -79,6 +79,7 @@ describe('the member role against the calls a full inventory makes (demo estate,
     await collectTargets(session, {
       targets: accounts.flatMap((accountId) => DEMO_REGIONS.map((region) => ({ accountId, region }))),
       wanted: allSources,
+      details: true,
       targetConcurrency: 3,
       itemConcurrency: 4,
       now: () => new Date(),

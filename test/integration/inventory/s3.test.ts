@@ -289,6 +289,23 @@ describe('s3Collector on the emulator', () => {
     expect(Object.keys(use1Sources)).toEqual(['s3.buckets']);
   });
 
+  it('reads no default encryption for a scan, which no rule reads (details off)', async () => {
+    // Prepare
+    const counter = new ApiCallCounter();
+    const ctx = await collectorContext(HUB_ACCOUNT, 'eu-west-1', { counter, details: false });
+
+    // Act
+    const sources = await s3Collector.collect(ctx, new Set<SourceId>(['s3.buckets']));
+
+    // Assess: what the rules read is there; encryption was not asked for, and said nowhere.
+    const buckets = byName(items(sources['s3.buckets']));
+    expect(buckets['hub-euw1-suspended']).toMatchObject({ versioning: 'Suspended', publicAccessBlock: null });
+    expect(buckets['hub-euw1-suspended']).not.toHaveProperty('encryption');
+    expect(counter.get('s3:GetBucketVersioning')?.calls).toBeGreaterThan(0);
+    expect(counter.get('s3:GetBucketEncryption')).toBeUndefined();
+    expect(ctx.errors).toEqual([]);
+  });
+
   it('reads a member account reached through AssumeRole, which has no account public access block', async () => {
     // Prepare
     const [euw1] = await accountContexts(MEMBER_A, ['eu-west-1']);

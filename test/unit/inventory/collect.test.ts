@@ -55,6 +55,7 @@ function makeContext(): CollectorContext {
     concurrency: 4,
     account: new AccountScope(),
     errors: [],
+    details: true,
   };
 }
 

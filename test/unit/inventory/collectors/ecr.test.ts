@@ -31,7 +31,8 @@ const ACCOUNT = '123456789012';
 const ecr = mockClient(ECRClient);
 const ecrPublic = mockClient(ECRPUBLICClient);
 
-function context(region: string, pageSize?: number): CollectorContext {
+/** An inventory's context (`details`: lifecycle policies and tags too), unless told otherwise. */
+function context(region: string, pageSize?: number, details = true): CollectorContext {
   return {
     accountId: ACCOUNT,
     region,
@@ -43,6 +44,7 @@ function context(region: string, pageSize?: number): CollectorContext {
     concurrency: 4,
     account: new AccountScope(),
     errors: [],
+    details,
     ...(pageSize ? { pageSize } : {}),
   };
 }
@@ -295,6 +297,27 @@ describe('ecrCollector: private repositories', () => {
         resourceId: 'broken',
       },
     ]);
+  });
+
+  it('reads no lifecycle policy and no tags for a scan, which no rule reads (details off)', async () => {
+    // Prepare
+    ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [privateRepository('web', true)] });
+    ecr.on(GetRepositoryPolicyCommand).rejects(
+      Object.assign(new Error('none'), { name: 'RepositoryPolicyNotFoundException' }),
+    );
+    const ctx = context('eu-west-1', undefined, false);
+
+    // Act
+    const sources = await ecrCollector.collect(ctx, wanted('ecr.repositories'));
+
+    // Assess: the policy the rules read, and nothing else per repository.
+    const result = sources['ecr.repositories'];
+    expect(result?.ok && result.items[0]).toMatchObject({ repositoryName: 'web', policy: null });
+    expect(result?.ok && result.items[0]).not.toHaveProperty('hasLifecyclePolicy');
+    expect(ecr.commandCalls(GetRepositoryPolicyCommand)).toHaveLength(1);
+    expect(ecr.commandCalls(GetLifecyclePolicyCommand)).toHaveLength(0);
+    expect(ecr.commandCalls(ListTagsForResourceCommand)).toHaveLength(0);
+    expect(ctx.errors).toEqual([]);
   });
 
   it('records a failed DescribeRepositories as the source error and calls nothing per repository', async () => {
