@@ -1,6 +1,7 @@
 /**
  * The lifecycle catalogue: when each operating system version, EKS Kubernetes version and EKS node
- * group AMI type stops getting security fixes. Rules read it through `ctx`; OS detection uses its keys
+ * group AMI type stops getting security fixes. Rules look dates up here (plain data, no I/O) and take
+ * the time from `ctx.now`; OS detection uses its keys
  * (`family` + `version`) so that every detected OS can be looked up here.
  *
  * How to refresh it:

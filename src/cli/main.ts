@@ -2,6 +2,8 @@
  * The `estatescan` command. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or
  * configuration error, 3 the run finished but some targets or sources failed.
  */
+
+import { CallerIdentityError } from '../aws/session.ts';
 import { type Environment, quietSdkNodeVersionWarning, readEnvironment } from '../config/environment.ts';
 import { EstatescanError, UsageError } from '../errors.ts';
 import { findingsCommand } from './commands/findings.ts';
@@ -45,7 +47,9 @@ export async function main(argv: string[], env: Environment, io: CommandIo): Pro
   try {
     return await run(args, env, io);
   } catch (error) {
-    if (error instanceof UsageError) {
+    // No usable credentials is the environment's configuration: nothing was scanned (2), unlike a
+    // run that finished with failed targets (3).
+    if (error instanceof UsageError || error instanceof CallerIdentityError) {
       io.stderr(`estatescan ${command}: ${error.message}\n`);
       return 2;
     }

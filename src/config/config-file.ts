@@ -87,7 +87,10 @@ export function parseConfig(text: string, name: string, knownRuleIds?: ReadonlyS
     throw new UsageError(`${name} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   const parsed = configFileSchema.safeParse(raw);
-  const problems = parsed.success ? [] : describeIssues(parsed.error).map((p) => `${name}: ${p}`);
+  // The file's own keys (`warningDays`), not the flags' spelling of them.
+  const problems = parsed.success
+    ? []
+    : describeIssues(parsed.error, '', { kebabCase: false }).map((p) => `${name}: ${p}`);
   if (parsed.success && knownRuleIds) {
     const config = parsed.data;
     const mentioned = [

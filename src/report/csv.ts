@@ -22,6 +22,10 @@ export const findingCsvColumns: { header: string; value: (f: Finding) => string 
   { header: 'remediation', value: (f) => f.remediation },
   { header: 'first_seen', value: (f) => f.firstSeen },
   { header: 'last_seen', value: (f) => f.lastSeen },
+  { header: 'resolved_at', value: (f) => f.resolvedAt ?? '' },
+  { header: 'suppression_reason', value: (f) => f.suppression?.reason ?? '' },
+  { header: 'suppression_owner', value: (f) => f.suppression?.owner ?? '' },
+  { header: 'suppression_expires', value: (f) => f.suppression?.expiresAt ?? '' },
   { header: 'evidence', value: (f) => JSON.stringify(f.evidence) },
 ];
 

@@ -156,4 +156,20 @@ describe('estatescan scan and estatescan rules', () => {
     expect(rules.length).toBe(15);
     expect(rules.every((r) => r.risk.length > 0 && r.requires.length > 0)).toBe(true);
   });
+
+  it('exits 2, saying to check the credentials, when it cannot tell who the caller is', async () => {
+    // Prepare: an endpoint where nothing answers (a port the emulator does not use), one attempt.
+    const io = captureIo();
+    const closed = { ...env(), endpoint: 'http://127.0.0.1:9' };
+
+    // Act
+    const code = await main(['scan', ...production, '--max-attempts', '1', '--format', 'json'], closed, io);
+
+    // Assess: a configuration problem, not a scan with failed targets; nothing printed as a report.
+    expect(code).toBe(2);
+    expect(io.err.join('')).toMatch(
+      /Could not tell who the caller is \(sts:GetCallerIdentity: .*\)\. Check your AWS/,
+    );
+    expect(io.out.join('')).toBe('');
+  });
 });

@@ -41,7 +41,7 @@ describe('the configuration file', () => {
 
     // Assess
     expect(problems).toEqual([
-      expect.stringMatching(/^c\.yml: settings\.warning-days: .*>=0/),
+      expect.stringMatching(/^c\.yml: settings\.warningDays: .*>=0/),
       'c.yml: settings: unknown key "colour"',
     ]);
   });

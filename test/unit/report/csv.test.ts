@@ -45,6 +45,10 @@ const header = [
   'remediation',
   'first_seen',
   'last_seen',
+  'resolved_at',
+  'suppression_reason',
+  'suppression_owner',
+  'suppression_expires',
   'evidence',
 ];
 
@@ -62,6 +66,43 @@ describe('renderFindingsCsv', () => {
     for (const row of rows) expect(row).toHaveLength(header.length);
     expect(rows.slice(1).map((r) => r[1])).toContain('info');
     expect(rows.slice(1).some((r) => r[2] === 'suppressed')).toBe(true);
+  });
+
+  it('carries a suppression and a resolution in their own columns', () => {
+    // Prepare
+    const base = {
+      ruleId: 'ecr-repository-public',
+      severity: 'high',
+      accountId: PROD,
+      region: 'eu-west-1',
+      resourceType: 'AwsEcrRepository',
+      resourceId: 'team/app',
+      message: 'Repository team/app is public.',
+      evidence: {},
+      remediation: 'x',
+    } as const;
+    const suppressed = makeFinding({
+      ...base,
+      status: 'suppressed',
+      suppression: {
+        reason: 'Public on purpose',
+        owner: 'web@example.com',
+        expiresAt: '2027-03-31T00:00:00.000Z',
+      },
+    });
+    const resolved = makeFinding({ ...base, status: 'resolved', resolvedAt: '2026-11-30T08:00:00.000Z' });
+
+    // Act
+    const [, first, second] = parseCsv(renderFindingsCsv(makeReport({ findings: [suppressed, resolved] })));
+    const cell = (row: string[] | undefined, name: string) => row?.[header.indexOf(name)];
+
+    // Assess
+    expect(cell(first, 'suppression_reason')).toBe('Public on purpose');
+    expect(cell(first, 'suppression_owner')).toBe('web@example.com');
+    expect(cell(first, 'suppression_expires')).toBe('2027-03-31T00:00:00.000Z');
+    expect(cell(first, 'resolved_at')).toBe('');
+    expect(cell(second, 'resolved_at')).toBe('2026-11-30T08:00:00.000Z');
+    expect(cell(second, 'suppression_reason')).toBe('');
   });
 
   it('quotes commas, quotes and newlines and keeps evidence as compact JSON', () => {
@@ -85,7 +126,9 @@ describe('renderFindingsCsv', () => {
     // Assess
     expect(text).toContain('"Repository team/app lets ""*"" pull, push, and delete.\nSecond line."');
     expect(row?.[10]).toBe(finding.message);
-    expect(row?.[14]).toBe('{"principal":"*","actions":["ecr:BatchGetImage","ecr:PutImage"]}');
+    expect(row?.[header.indexOf('evidence')]).toBe(
+      '{"principal":"*","actions":["ecr:BatchGetImage","ecr:PutImage"]}',
+    );
     expect(row?.[9]).toBe('');
   });
 
