@@ -1,10 +1,15 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { allRules } from '../../../rules/index.ts';
+import { main } from '../../../src/cli/main.ts';
 import { type ConfigFile, parseConfig } from '../../../src/config/config-file.ts';
 import { UsageError } from '../../../src/errors.ts';
 import { severities } from '../../../src/findings/types.ts';
+import { captureIo } from '../../support/capture-io.ts';
 
 const NAME = 'c.yml';
 const ruleIds = allRules.map((r) => r.id);
@@ -314,5 +319,41 @@ describe('the configuration file, over generated input (fast-check)', () => {
     );
     // Both kinds of rejection happen: text that is not YAML, and YAML that is not a configuration.
     expect(seen.notYaml).toBeGreaterThan(20);
+  });
+
+  it('makes `estatescan scan --config` exit 2 on every rejected file, before any AWS call or write', async () => {
+    // Prepare: files the parser rejects; an endpoint where nothing answers, so that a call to AWS
+    // would show as a credentials error instead of the file's problems.
+    const dir = mkdtempSync(join(tmpdir(), 'estatescan-config-'));
+    const env = { endpoint: 'http://127.0.0.1:9', region: 'eu-west-1', interactive: false };
+    const rejected = fc
+      .tuple(valueArb, formatArb)
+      .map(([value, format]) => write(value, format))
+      .filter((text) => !parse(text).ok);
+    let runs = 0;
+    try {
+      // Act / Assess
+      await fc.assert(
+        fc.asyncProperty(rejected, async (text) => {
+          const file = join(dir, `run-${runs++}.yml`);
+          writeFileSync(file, text);
+          const io = captureIo();
+          const code = await main(
+            ['scan', '--config', file, '--format', 'json', '--output', join(dir, 'out.json'), '--table', 't'],
+            env,
+            io,
+          );
+          expect(code).toBe(2);
+          expect(io.err.join('')).toContain(file);
+          expect(io.err.join('')).not.toMatch(/caller|GetCallerIdentity/);
+          expect(io.files.size).toBe(0);
+          expect(io.out).toEqual([]);
+        }),
+        { numRuns: 100 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(runs).toBeGreaterThanOrEqual(100);
   });
 });

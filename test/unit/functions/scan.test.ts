@@ -1,6 +1,7 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import * as fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../functions/scan.ts';
 import { allRules } from '../../../rules/index.ts';
@@ -82,6 +83,43 @@ describe('the on-demand scan function', () => {
       message: 'scan: event rejected',
       problems: error.problems,
     });
+  });
+
+  it('rejects every malformed event through the handler, and writes, reads and starts nothing (property)', async () => {
+    // Prepare: events that are wrong in at least one way (a wrong type, an unknown key, a bad
+    // account id, region or rule id), next to the right keys; one handler and store for all runs.
+    const { store, invoke } = setUp();
+    const malformed = fc.oneof(
+      fc.jsonValue().filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)),
+      fc.record({
+        accounts: fc.oneof(fc.constant([]), fc.array(fc.stringMatching(/^\d{1,11}$/), { minLength: 1 })),
+      }),
+      fc.record({ regions: fc.array(fc.stringMatching(/^[A-Z_ ]{1,8}$/), { minLength: 1, maxLength: 3 }) }),
+      fc.record({ rules: fc.array(fc.stringMatching(/^zz-[a-z]{1,10}$/), { minLength: 1, maxLength: 3 }) }),
+      fc.record({ notify: fc.oneof(fc.string(), fc.integer(), fc.constant(null)) }),
+      fc.record({ dryRun: fc.oneof(fc.string(), fc.integer(), fc.constant(null)) }),
+      fc
+        .record({ key: fc.string({ minLength: 1 }), value: fc.jsonValue() })
+        .filter(({ key }) => !['accounts', 'regions', 'rules', 'notify', 'dryRun'].includes(key))
+        .map(({ key, value }) => ({ regions: ['eu-west-1'], [key]: value })),
+    );
+
+    // Act / Assess
+    await fc.assert(
+      fc.asyncProperty(malformed, async (event) => {
+        const error = (await invoke(event).then(
+          () => undefined,
+          (e: unknown) => e,
+        )) as InvalidEventError | undefined;
+        expect(error?.name).toBe('InvalidEventError');
+        expect(error?.problems.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 300 },
+    );
+    expect(store.writes).toBe(0);
+    expect(store.runs).toEqual([]);
+    expect(sts.calls()).toHaveLength(0);
+    expect(sfn.calls()).toHaveLength(0);
   });
 
   it('starts the state machine for a request over the inline limit, and returns the execution ARN', async () => {
