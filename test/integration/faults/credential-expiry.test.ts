@@ -114,4 +114,75 @@ describe('credentials that expire during a scan', () => {
     expect(moved.outcome.report.errors.some((e) => e.source === 'credentials')).toBe(false);
     expect(findingsOf(moved.outcome)).toEqual(findingsOf(steady.outcome));
   });
+
+  it('are refreshed in the middle of a target, between two calls of the same client, in real time', async () => {
+    // Prepare: credentials that reach the refresh margin a second after they are issued (the broker's
+    // margin and the SDK's own five-minute window alike), and a first EC2 call that takes two
+    // seconds, so the target's next calls need fresh ones.
+    const issued: string[] = [];
+    const session = await ScanSession.create({
+      homeRegion: 'eu-west-1',
+      aws: emulatorSettings(),
+      assumeRole: {
+        ...defaultAssumeRoleSettings,
+        sessionName: 'estatescan-expiry-mid',
+        refreshMarginMs: REFRESH_MARGIN_MS,
+      },
+    });
+    session.sts.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        const credentials = (result.output as { Credentials?: { AccessKeyId: string; Expiration: Date } })
+          .Credentials;
+        if (context.commandName === 'AssumeRoleCommand' && credentials) {
+          credentials.Expiration = new Date(Date.now() + REFRESH_MARGIN_MS + 1000);
+          issued.push(credentials.AccessKeyId);
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'shortLivedCredentials' },
+    );
+    const ec2 = session.account(prod).get(EC2Client, 'eu-west-1');
+    let slowed = false;
+    ec2.middlewareStack.add(
+      (next) => async (args) => {
+        if (!slowed) {
+          slowed = true;
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'slowFirstCall' },
+    );
+
+    // Act: one target.
+    const outcome = await runScan(session, {
+      runId: 'expiry-mid',
+      targets: [targets[0]!],
+      rules: allRules,
+      ruleSettings: defaultRuleSettings,
+      targetConcurrency: 1,
+      itemConcurrency: 4,
+      now: () => new Date('2026-11-25T12:00:00Z'),
+    });
+    const provider = ec2.config.credentials as AwsCredentialIdentityProvider;
+    const signedWith = (await provider()).accessKeyId;
+    session.destroy();
+
+    // Assess: more than one AssumeRole within the one target; the EC2 client moved to a fresh key;
+    // the target is as complete as the steady scan's, with the same findings.
+    expect(issued.length).toBeGreaterThanOrEqual(2);
+    expect(signedWith).not.toBe(issued[0]);
+    expect(issued).toContain(signedWith);
+    const steadyTarget = steady.outcome.report.targets.find((t) => t.region === 'eu-west-1');
+    expect(outcome.report.targets.map((t) => [t.region, t.status, t.errors])).toEqual([
+      ['eu-west-1', steadyTarget?.status, steadyTarget?.errors],
+    ]);
+    expect(outcome.report.errors.some((e) => e.source === 'credentials')).toBe(false);
+    expect(findingsOf(outcome)).toEqual(
+      findingsOf(steady.outcome).filter((line) =>
+        steady.outcome.report.findings.some((f) => f.region === 'eu-west-1' && line.startsWith(f.findingId)),
+      ),
+    );
+  });
 });
