@@ -133,7 +133,9 @@ async function bucketOf(ctx: CollectorContext, client: S3Client, listed: ListedB
         try {
           const response = await client.send(new GetBucketEncryptionCommand({ Bucket }));
           const rules = response.ServerSideEncryptionConfiguration?.Rules ?? [];
-          const algorithm = rules.map((r) => r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm).find((a) => !!a);
+          const algorithm = rules
+            .map((r) => r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm)
+            .find((a) => !!a);
           return algorithm ?? null;
         } catch (error) {
           if (errorCode(error) === 'ServerSideEncryptionConfigurationNotFoundError') return null;

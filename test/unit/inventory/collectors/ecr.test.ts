@@ -302,9 +302,9 @@ describe('ecrCollector: private repositories', () => {
   it('reads no lifecycle policy and no tags for a scan, which no rule reads (details off)', async () => {
     // Prepare
     ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [privateRepository('web', true)] });
-    ecr.on(GetRepositoryPolicyCommand).rejects(
-      Object.assign(new Error('none'), { name: 'RepositoryPolicyNotFoundException' }),
-    );
+    ecr
+      .on(GetRepositoryPolicyCommand)
+      .rejects(Object.assign(new Error('none'), { name: 'RepositoryPolicyNotFoundException' }));
     const ctx = context('eu-west-1', undefined, false);
 
     // Act
