@@ -156,6 +156,11 @@ function renderChanges(group: ChangeGroup, options: RenderOptions): RenderedMess
       severity,
       group.changes.map((c) => c.finding.ruleId),
       kindOrder.filter((k) => group.changes.some((c) => c.kind === k)),
+      severities.flatMap((s) =>
+        kindOrder
+          .filter((k) => group.changes.some((c) => c.kind === k && c.finding.severity === s))
+          .map((k) => `${s}:${k}`),
+      ),
     ),
   };
 }
@@ -438,8 +443,9 @@ function renderBaselines(group: BaselineGroup, options: RenderOptions): Rendered
     attributes: attributesOf(
       group.accountId,
       severity,
-      group.baselines.flatMap((b) => b.top.map((f) => f.ruleId)),
+      group.baselines.flatMap((b) => b.ruleIds ?? b.top.map((f) => f.ruleId)),
       ['baseline'],
+      severities.filter((s) => totals[s]).map((s) => `${s}:baseline`),
     ),
   };
 }
@@ -499,20 +505,46 @@ function queryCommand(accountId: string, options: RenderOptions): string {
   return `estatescan findings --table ${options.table ?? '<table>'} --account ${accountId}`;
 }
 
+/**
+ * Bound on the `ruleId` attribute's value (a JSON array string). Attributes count toward the 256 KB
+ * of a Publish and are repeated in every part of a split message; rule ids come from the registry (a
+ * few dozen of ~35 bytes), so this is never reached in practice and only keeps a runaway list from
+ * eating the room the text needs. Past it, the rule ids of the most severe findings are kept.
+ */
+export const RULE_IDS_MAX_BYTES = 4_096;
+
+/**
+ * `severityChange` pairs each change's severity with its kind (`critical:new`, `low:resolved`), so a
+ * filter policy can ask for "critical and new" about one finding: `severity` (the worst of the
+ * message) and `change` (every kind in it) would also match a message whose critical finding was
+ * resolved while a low one was new. It has at most 5 × 8 values, so it needs no bound.
+ */
 function attributesOf(
   accountId: string,
   severity: Severity,
   ruleIds: string[],
   changes: string[],
+  severityChanges: string[],
 ): Record<string, MessageAttributeValue> {
   const attributes: Record<string, MessageAttributeValue> = {
     severity: { DataType: 'String', StringValue: severity },
     accountId: { DataType: 'String', StringValue: accountId },
     change: { DataType: 'String.Array', StringValue: JSON.stringify(changes) },
   };
-  const rules = unique(ruleIds).sort();
-  // SNS rejects an attribute without a value; a baseline with no findings has no rule ids.
-  if (rules.length) attributes.ruleId = { DataType: 'String.Array', StringValue: JSON.stringify(rules) };
+  // SNS rejects an attribute without a value; a baseline with no findings has neither of these.
+  if (severityChanges.length) {
+    attributes.severityChange = { DataType: 'String.Array', StringValue: JSON.stringify(severityChanges) };
+  }
+  // The ids come most severe finding first: those are the ones kept if the bound cuts the list.
+  const rules: string[] = [];
+  let bytes = 2;
+  for (const id of unique(ruleIds)) {
+    bytes += utf8Bytes(JSON.stringify(id)) + 1;
+    if (bytes > RULE_IDS_MAX_BYTES) break;
+    rules.push(id);
+  }
+  if (rules.length)
+    attributes.ruleId = { DataType: 'String.Array', StringValue: JSON.stringify(rules.sort()) };
   return attributes;
 }
 

@@ -49,6 +49,11 @@ export interface BaselineSummary {
   suppressed: number;
   /** The most severe few, for the summary message. */
   top: Finding[];
+  /**
+   * The rules of every open finding, most severe first, for the message's `ruleId` attribute.
+   * Absent from summaries stored before it existed (the stream may replay them).
+   */
+  ruleIds?: string[];
 }
 
 /** The changes of one run, across targets, as the notifier receives them. */

@@ -32,6 +32,7 @@ import {
   GetCommand,
   PutCommand,
   paginateQuery,
+  QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '../inventory/concurrency.ts';
@@ -132,14 +133,20 @@ export class DynamoDbFindingStore implements FindingStore {
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :finding)',
         ExpressionAttributeValues: { ':pk': pk, ':finding': 'FINDING#' },
       }),
-      this.#doc.send(
-        new GetCommand({ TableName: this.tableName, Key: { PK: pk, SK: 'STATE' }, ConsistentRead: true }),
-      ),
+      this.loadTargetState(accountId, region),
     ]);
-    return {
-      ...(state.Item ? { state: stateOf(state.Item) } : {}),
-      findings: findings.map((item) => body<StoredFinding>(item)),
-    };
+    return { ...(state ? { state } : {}), findings: findings.map((item) => body<StoredFinding>(item)) };
+  }
+
+  async loadTargetState(accountId: string, region: string): Promise<TargetState | undefined> {
+    const state = await this.#doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { PK: targetKey(accountId, region), SK: 'STATE' },
+        ConsistentRead: true,
+      }),
+    );
+    return state.Item ? stateOf(state.Item) : undefined;
   }
 
   async applyTarget(result: ReconcileResult): Promise<void> {
@@ -327,16 +334,32 @@ export class DynamoDbFindingStore implements FindingStore {
     };
   }
 
+  /**
+   * The latest `limit` runs, newest first: one Query page of `limit` summaries. (`Limit` caps a page,
+   * not a query: paginating would walk every run ever recorded.) Another page is read only when the
+   * first stopped at DynamoDB's 1 MB, which summaries with many plan errors can reach.
+   */
   async recentRuns(limit: number): Promise<RunRecord[]> {
-    const page = await this.#query({
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :runs',
-      ExpressionAttributeValues: { ':runs': 'RUNS' },
-      ScanIndexForward: false,
-      Limit: limit,
-    });
+    const summaries: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    while (summaries.length < limit) {
+      const page = await this.#doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :runs',
+          ExpressionAttributeValues: { ':runs': 'RUNS' },
+          ScanIndexForward: false,
+          Limit: limit - summaries.length,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      summaries.push(...((page.Items ?? []) as Record<string, unknown>[]));
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) break;
+    }
     return Promise.all(
-      page.slice(0, limit).map(async (summary) => {
+      summaries.map(async (summary) => {
         const items = await this.#query({
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :target)',
           ExpressionAttributeValues: { ':pk': summary.PK, ':target': 'TARGET#' },

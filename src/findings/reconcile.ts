@@ -88,6 +88,11 @@ export function baselineSummary(
 ): BaselineSummary {
   const open: Partial<Record<Severity, number>> = {};
   for (const f of findings) if (f.status === 'open') open[f.severity] = (open[f.severity] ?? 0) + 1;
+  const openFindings = findings
+    .filter((f) => f.status === 'open')
+    .sort(
+      (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.findingId.localeCompare(b.findingId),
+    );
   return {
     accountId,
     region,
@@ -95,13 +100,8 @@ export function baselineSummary(
     at,
     open,
     suppressed: findings.filter((f) => f.status === 'suppressed').length,
-    top: findings
-      .filter((f) => f.status === 'open')
-      .sort(
-        (a, b) =>
-          severityRank(b.severity) - severityRank(a.severity) || a.findingId.localeCompare(b.findingId),
-      )
-      .slice(0, TOP_IN_BASELINE),
+    top: openFindings.slice(0, TOP_IN_BASELINE),
+    ruleIds: [...new Set(openFindings.map((f) => f.ruleId))],
   };
 }
 

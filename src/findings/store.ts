@@ -101,6 +101,8 @@ export interface StoredInventory {
 
 export interface FindingStore {
   loadTarget(accountId: string, region: string): Promise<{ state?: TargetState; findings: StoredFinding[] }>;
+  /** The target's state alone (one item), for readers that need no findings. */
+  loadTargetState(accountId: string, region: string): Promise<TargetState | undefined>;
   /** Writes the changed findings (and their history events), then the target state. */
   applyTarget(result: ReconcileResult): Promise<void>;
   /** Writes the inventory only when it differs from the stored one. */
@@ -212,6 +214,11 @@ export class MemoryFindingStore implements FindingStore {
     );
     const state = this.states.get(`${accountId}/${region}`);
     return { ...(state ? { state } : {}), findings: structuredClone(findings) };
+  }
+
+  async loadTargetState(accountId: string, region: string) {
+    const state = this.states.get(`${accountId}/${region}`);
+    return state ? structuredClone(state) : undefined;
   }
 
   async applyTarget(result: ReconcileResult) {

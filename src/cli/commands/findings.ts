@@ -7,7 +7,7 @@ import type { Environment } from '../../config/environment.ts';
 import { accountIdPattern, regionPattern } from '../../config/settings.ts';
 import { UsageError } from '../../errors.ts';
 import { DynamoDbFindingStore } from '../../findings/dynamodb-store.ts';
-import { lastSeenOf, type StoredFinding } from '../../findings/reconcile.ts';
+import { lastSeenOf, type StoredFinding, type TargetState } from '../../findings/reconcile.ts';
 import { type FindingStatus, type Severity, severities, severityRank } from '../../findings/types.ts';
 import type { CommandIo } from '../io.ts';
 import { parseCommandArgs } from '../options.ts';
@@ -93,11 +93,11 @@ export async function findingsCommand(args: string[], env: Environment, io: Comm
       ...(values.region ? { region: values.region } : {}),
       ...(values.rule ? { ruleId: values.rule } : {}),
     });
-    // Open findings are "last seen" when their rule last ran on their target.
-    const states = new Map<string, Awaited<ReturnType<typeof store.loadTarget>>['state']>();
+    // Open findings are "last seen" when their rule last ran on their target: its state item.
+    const states = new Map<string, TargetState | undefined>();
     for (const key of new Set(found.map((f) => `${f.accountId}/${f.region}`))) {
       const [accountId, region] = key.split('/') as [string, string];
-      states.set(key, (await store.loadTarget(accountId, region)).state);
+      states.set(key, await store.loadTargetState(accountId, region));
     }
     const rows: StoredFinding[] = found
       .map((f) => ({ ...f, lastSeen: lastSeenOf(f, states.get(`${f.accountId}/${f.region}`)) }))

@@ -146,6 +146,7 @@ describe('SnsNotifier against the emulator', () => {
       accountId: { Type: 'String', Value: PROD },
       ruleId: { Type: 'String.Array', Value: '["ec2-security-group-open-ingress"]' },
       change: { Type: 'String.Array', Value: '["new","resolved"]' },
+      severityChange: { Type: 'String.Array', Value: '["critical:new","medium:resolved"]' },
     });
 
     const critical = await receiveAll(criticalQueue);
@@ -177,6 +178,42 @@ describe('SnsNotifier against the emulator', () => {
     const received = await receiveAll(newCritical);
     expect(received.map((m) => m.MessageAttributes?.change?.Value)).toEqual(['["new","escalated"]']);
     expect(received[0]?.MessageAttributes?.accountId?.Value).toBe(DATA);
+    await receiveAll(allQueue);
+    await receiveAll(criticalQueue);
+  });
+
+  it('lets a severityChange filter ask for critical and new about the same finding', async () => {
+    // Prepare
+    const unpaired = await subscribeQueue('unpaired-critical-new', {
+      severity: ['critical'],
+      change: ['new'],
+    });
+    const paired = await subscribeQueue('paired-critical-new', { severityChange: ['critical:new'] });
+    const notifier = new SnsNotifier(sns, topicArn);
+    const changeSet: ChangeSet = {
+      runId: RUN,
+      changes: [
+        change('resolved', 'critical', PROD, 'sg-0prod0000000000f'),
+        change('new', 'low', PROD, 'sg-0prod0000000000g'),
+        change('new', 'critical', DATA, 'sg-0data0000000000e'),
+        change('resolved', 'low', DATA, 'sg-0data0000000000f'),
+      ],
+      baselines: [],
+    };
+
+    // Act
+    await notifier.publish(changeSet);
+
+    // Assess
+    // severity and change each match the production message (critical resolved, low new)...
+    const matchedUnpaired = await receiveAll(unpaired);
+    expect(matchedUnpaired.map((m) => m.MessageAttributes?.accountId?.Value).sort()).toEqual([PROD, DATA]);
+    // ...the pairs do not: only the message with a critical finding that is new passes.
+    const matchedPaired = await receiveAll(paired);
+    expect(matchedPaired.map((m) => m.MessageAttributes?.accountId?.Value)).toEqual([DATA]);
+    expect(matchedPaired[0]?.MessageAttributes?.severityChange?.Value).toBe(
+      '["critical:new","low:resolved"]',
+    );
     await receiveAll(allQueue);
     await receiveAll(criticalQueue);
   });
@@ -225,6 +262,10 @@ describe('SnsNotifier against the emulator', () => {
     );
     expect(summary?.Message).toContain(`First scan of ${PROD} us-east-1: 0 open findings.`);
     expect(summary?.MessageAttributes?.change).toEqual({ Type: 'String.Array', Value: '["baseline"]' });
+    expect(summary?.MessageAttributes?.severityChange).toEqual({
+      Type: 'String.Array',
+      Value: '["critical:baseline","low:baseline"]',
+    });
     const critical = await receiveAll(criticalQueue);
     expect(critical.map((m) => m.Subject)).toEqual([summary?.Subject]);
   });

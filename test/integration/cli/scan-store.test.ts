@@ -60,9 +60,16 @@ describe('estatescan scan --table --topic, then estatescan findings', () => {
     // Assess
     expect(code).toBe(0);
     expect(table.out.join('')).toMatch(/critical\s+111111111111\s+eu-west-1\s+ec2-instance-os-eol/);
-    const findings = JSON.parse(json.out.join('')) as { status: string; accountId: string }[];
+    const findings = JSON.parse(json.out.join('')) as {
+      status: string;
+      accountId: string;
+      firstSeen: string;
+      lastSeen: string;
+    }[];
     expect(findings.length).toBeGreaterThan(5);
     expect(findings.every((f) => f.status === 'open' && f.accountId === DEMO_ACCOUNTS.production)).toBe(true);
+    // The rescan rewrote no finding: "last seen" comes from the target's state, which it did write.
+    expect(findings.every((f) => f.lastSeen > f.firstSeen)).toBe(true);
   });
 
   it('rejects --topic without --table, and a malformed topic ARN', async () => {

@@ -213,4 +213,37 @@ describe('the DynamoDB findings store, through real scans of the demo estate', (
     ]);
     expect(runs[0]?.targets).toHaveLength(4);
   });
+
+  it('reads the latest runs from one page of run summaries, not every run recorded', async () => {
+    // Prepare
+    const calls = () => counter.get('dynamodb:Query')?.calls ?? 0;
+    const before = calls();
+
+    // Act
+    const runs = await store.recentRuns(2);
+
+    // Assess
+    expect(runs.map((r) => r.runId)).toEqual(['run-day-5', 'run-day-4']);
+    expect(runs.every((r) => r.targets.length === 4)).toBe(true);
+    // One Query of the summaries (five are recorded), then one of each run's targets.
+    expect(calls() - before).toBe(1 + 2);
+  });
+
+  it("reads a target's state with one GetItem and none of its findings", async () => {
+    // Prepare
+    const queries = () => counter.get('dynamodb:Query')?.calls ?? 0;
+    const gets = () => counter.get('dynamodb:GetItem')?.calls ?? 0;
+    const { state: expected } = await store.loadTarget(DEMO_ACCOUNTS.production, 'eu-west-1');
+    const [queriesBefore, getsBefore] = [queries(), gets()];
+
+    // Act
+    const state = await store.loadTargetState(DEMO_ACCOUNTS.production, 'eu-west-1');
+    const none = await store.loadTargetState(DEMO_ACCOUNTS.production, 'ap-south-1');
+
+    // Assess
+    expect(state).toEqual(expected);
+    expect(state?.ruleLastEvaluated['s3-bucket-versioning-disabled']).toBeDefined();
+    expect(none).toBeUndefined();
+    expect([queries() - queriesBefore, gets() - getsBefore]).toEqual([0, 2]);
+  });
 });

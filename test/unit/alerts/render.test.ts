@@ -4,6 +4,7 @@ import {
   asciiSubject,
   type ChatbotNotification,
   chatbotLimits,
+  RULE_IDS_MAX_BYTES,
   renderGroup,
   snsMessageBody,
 } from '../../../src/alerts/render.ts';
@@ -304,7 +305,7 @@ describe('renderGroup: chatbot', () => {
 });
 
 describe('renderGroup: attributes', () => {
-  it('carries the worst severity, the rule ids, the account and the kinds of change', () => {
+  it('carries the worst severity, the rule ids, the account, the kinds of change and each severity:kind pair', () => {
     // Prepare
     const group = onlyGroup([
       change('resolved', 'low', 'a'),
@@ -324,7 +325,64 @@ describe('renderGroup: attributes', () => {
         StringValue: '["ec2-instance-os-eol","s3-bucket-versioning-disabled"]',
       },
       change: { DataType: 'String.Array', StringValue: '["new","resolved"]' },
+      severityChange: {
+        DataType: 'String.Array',
+        StringValue: '["critical:new","high:new","low:resolved"]',
+      },
     });
+  });
+
+  it('pairs severity and kind, so a critical resolved and a low new are not a critical new', () => {
+    // Prepare
+    const group = onlyGroup([change('resolved', 'critical', 'a'), change('new', 'low', 'b')]);
+
+    // Act
+    const { attributes } = renderGroup(group);
+
+    // Assess
+    // The unpaired attributes would pass a {"severity":["critical"],"change":["new"]} filter.
+    expect(attributes.severity?.StringValue).toBe('critical');
+    expect(JSON.parse(attributes.change?.StringValue ?? '')).toEqual(['new', 'resolved']);
+    expect(JSON.parse(attributes.severityChange?.StringValue ?? '')).toEqual([
+      'critical:resolved',
+      'low:new',
+    ]);
+  });
+
+  it('names one pair once, however many changes share it', () => {
+    // Prepare
+    const group = onlyGroup([
+      change('new', 'high', 'a'),
+      change('new', 'high', 'b'),
+      change('escalated', 'high', 'c', {}, { previousSeverity: 'medium' }),
+    ]);
+
+    // Act
+    const { attributes } = renderGroup(group);
+
+    // Assess
+    expect(attributes.severityChange?.StringValue).toBe('["high:new","high:escalated"]');
+  });
+
+  it('keeps the rule ids within their bound, those of the most severe findings first', () => {
+    // Prepare
+    const changes = Array.from({ length: 300 }, (_, i) =>
+      change('new', i === 299 ? 'critical' : 'low', `b-${i}`, {
+        ruleId: `custom-rule-with-a-long-name-${String(i).padStart(3, '0')}`,
+      }),
+    );
+
+    // Act
+    const { attributes } = renderGroup(onlyGroup(changes));
+
+    // Assess
+    const value = attributes.ruleId?.StringValue ?? '';
+    const ruleIds = JSON.parse(value) as string[];
+    expect(Buffer.byteLength(value, 'utf8')).toBeLessThanOrEqual(RULE_IDS_MAX_BYTES);
+    expect(ruleIds.length).toBeGreaterThan(50);
+    expect(ruleIds.length).toBeLessThan(300);
+    expect(ruleIds).toContain('custom-rule-with-a-long-name-299');
+    expect(ruleIds).toEqual([...ruleIds].sort());
   });
 });
 
@@ -352,6 +410,7 @@ describe('renderGroup: baseline summary', () => {
       open: { critical: 2, high: 3, medium: 7 },
       suppressed: 1,
       top,
+      ruleIds: ['ec2-security-group-open-ingress', 'vpc-flow-logs-disabled'],
     };
     const [group] = groupChangeSet(changeSet([], [baseline]));
 
@@ -372,6 +431,15 @@ describe('renderGroup: baseline summary', () => {
     expect(rendered.chatbot.content.description).toContain('*CRITICAL* Security group allows ingress');
     expect(rendered.attributes.change).toEqual({ DataType: 'String.Array', StringValue: '["baseline"]' });
     expect(rendered.attributes.severity).toEqual({ DataType: 'String', StringValue: 'critical' });
+    // Every rule of the baseline, not only those of the five findings it lists.
+    expect(rendered.attributes.ruleId).toEqual({
+      DataType: 'String.Array',
+      StringValue: '["ec2-security-group-open-ingress","vpc-flow-logs-disabled"]',
+    });
+    expect(rendered.attributes.severityChange).toEqual({
+      DataType: 'String.Array',
+      StringValue: '["critical:baseline","high:baseline","medium:baseline"]',
+    });
   });
 
   it('says so when a first scan found nothing, with no rule ids attribute', () => {
@@ -394,6 +462,7 @@ describe('renderGroup: baseline summary', () => {
     expect(rendered.subject).toBe(`[estatescan] ${DATA}: first scan of us-east-1, 0 open findings`);
     expect(rendered.email).toContain(`First scan of ${DATA} us-east-1: 0 open findings.`);
     expect(rendered.attributes.ruleId).toBeUndefined();
+    expect(rendered.attributes.severityChange).toBeUndefined();
     expect(rendered.attributes.severity?.StringValue).toBe('info');
   });
 });
