@@ -3,9 +3,10 @@
  * run's state machine (plan → Distributed Map reading the targets from S3, with concurrency,
  * tolerance, retries, no results kept in the state, and a catch that records the failed target in
  * the table → summarize), the runs bucket (encrypted, private, TLS only, expiring), the findings
- * table against `tableDefinition()`, the encrypted topic, the notifier's stream with its dead
- * letters, the schedule, the alarms, and one least-privilege role per function (the scanning ones
- * may only assume the member role) and for the state machine.
+ * table against `tableDefinition()`, the encrypted topic, the notifier's stream and the Slack
+ * forwarder's failures going to the dead-letter queue, the schedule, the alarms, and one
+ * least-privilege role per function (the scanning ones may only assume the member role, none may
+ * read the table's index) and for the state machine.
  *
  * `npm run package` runs it after cfn-lint, and test/integration/infra/template.test.ts runs it on
  * a fresh package. On its own:
@@ -195,6 +196,7 @@ class TemplateChecker {
     if (stateMachineId) this.checkStateMachineRole(stateMachineId);
     this.checkTopic();
     this.checkNotifier();
+    this.checkSlackForwarder();
     if (stateMachineId) {
       this.checkSchedule(stateMachineId);
       this.checkAlarms(stateMachineId);
@@ -282,6 +284,14 @@ class TemplateChecker {
             );
           }
         }
+      }
+      const onIndexes = asArray(statement.Resource)
+        .map((r) => subTextOf(r) ?? JSON.stringify(r))
+        .filter((r) => r.includes('/index/'));
+      if (onIndexes.length > 0) {
+        this.problem(
+          `${where}: ${onIndexes.join(', ')}: no function reads the table's index (only the CLI's queries do)`,
+        );
       }
     }
     if (scanningFunctions.has(name) && !statements.some((s) => actionsOf(s).includes('sts:AssumeRole'))) {
@@ -780,11 +790,49 @@ class TemplateChecker {
       this.problem(`${id}: failed batches must go to an SQS dead-letter queue`);
       return;
     }
-    const roleId = getAttOf(notify.resource.Properties?.Role)?.[0];
-    const sends = roleStatements(this.template, roleId ?? '').some(
+    this.checkSendsOnlyTo('notify', notify, queueId);
+  }
+
+  /**
+   * SNS invokes the Slack forwarder asynchronously: what still fails after Lambda's retries must go
+   * to an SQS queue (an on-failure destination), not be dropped.
+   */
+  checkSlackForwarder(): void {
+    const forwarder = this.functions.get('slack-forwarder');
+    if (!forwarder) return;
+    const config = resourcesOfType(this.template, 'AWS::Lambda::EventInvokeConfig').find(
+      ([, c]) => refOf(c.Properties?.FunctionName) === forwarder.id,
+    );
+    const queueId = getAttOf(config?.[1].Properties?.DestinationConfig?.OnFailure?.Destination)?.[0];
+    if (!queueId || this.template.Resources[queueId]?.Type !== 'AWS::SQS::Queue') {
+      this.problem(
+        'slack-forwarder: alerts it could not post must go to an SQS queue (on-failure destination)',
+      );
+      return;
+    }
+    this.checkSendsOnlyTo('slack-forwarder', forwarder, queueId);
+  }
+
+  /** A function's role may send to its dead-letter queue, and to no other queue. */
+  checkSendsOnlyTo(name: FunctionName, fn: LambdaFunction, queueId: string): void {
+    const roleId = getAttOf(fn.resource.Properties?.Role)?.[0];
+    const sqs = roleStatements(this.template, roleId ?? '').filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('sqs:')),
+    );
+    const sends = sqs.some(
       (s) => actionsOf(s).includes('sqs:SendMessage') && getAttOf(s.Resource)?.[0] === queueId,
     );
-    if (!sends) this.problem(`notify: its role cannot send to the dead-letter queue ${queueId}`);
+    if (!sends) this.problem(`${name}: its role cannot send to the dead-letter queue ${queueId}`);
+    const beyond = sqs.filter(
+      (s) =>
+        actionsOf(s).some((a) => a !== 'sqs:SendMessage') ||
+        asArray(s.Resource).some((r) => getAttOf(r)?.[0] !== queueId),
+    );
+    if (beyond.length > 0) {
+      this.problem(
+        `${name}: its role may only sqs:SendMessage to ${queueId} (${beyond.map((s) => s.Sid ?? '?').join(', ')})`,
+      );
+    }
   }
 
   checkSchedule(stateMachineId: string): void {

@@ -7,7 +7,9 @@
  *   npm run package -- --stage prod    any osls package option is passed on
  *
  * cfn-lint is installed, pinned, into the project's `.venv` (the same virtualenv as the emulator).
- * When PyPI cannot be reached it uses a cfn-lint already installed, or says clearly that it skipped.
+ * Only when the package index pip is configured with cannot be reached does it fall back to a
+ * cfn-lint already installed, or say clearly that it skipped; any other failure to install it (no
+ * Python, a venv or pip error) fails the packaging.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,6 +23,7 @@ export const CFN_LINT_VERSION = '1.58.0';
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const venvDir = join(projectRoot, '.venv');
 const venvCfnLint = join(venvDir, 'bin', 'cfn-lint');
+const venvPython = join(venvDir, 'bin', 'python');
 const serverlessDir = join(projectRoot, '.serverless');
 const memberRoleTemplate = join(projectRoot, 'infra', 'member-role.yml');
 
@@ -92,31 +95,125 @@ export function findCfnLint(): string | undefined {
   return existsSync(venvCfnLint) ? venvCfnLint : onPath('cfn-lint');
 }
 
-/** The pinned cfn-lint in `.venv`, installing it when needed; else another one, or undefined. */
+/** Runs a command for its output; undefined when it fails. */
+function outputOf(executable: string, args: string[]): string | undefined {
+  try {
+    return execFileSync(executable, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The index `pip install` uses: PIP_INDEX_URL, else pip's configuration (its `install` section
+ * before `global`), else pip's built-in default, asked of pip rather than written here.
+ */
+function pipIndexUrl(python: string): string | undefined {
+  if (process.env.PIP_INDEX_URL) return process.env.PIP_INDEX_URL;
+  const config = outputOf(python, ['-m', 'pip', 'config', 'list']) ?? '';
+  for (const section of ['install', 'global']) {
+    const configured = new RegExp(`^${section}\\.index-url='(.+)'$`, 'm').exec(config)?.[1];
+    if (configured) return configured;
+  }
+  return outputOf(python, [
+    '-c',
+    'from pip._internal.models.index import PyPI; print(PyPI.simple_url)',
+  ])?.trim();
+}
+
+/**
+ * Whether anything answers at the index URL (any HTTP status, or a TLS failure: the host was
+ * reached). Python's urllib makes the request, so that it goes through the same proxy variables
+ * (HTTPS_PROXY, NO_PROXY) as pip. Exit 0: reached; 2: not reached, with the reason on stdout.
+ */
+const probeIndex = `
+import ssl, sys, urllib.error, urllib.request
+try:
+    urllib.request.urlopen(urllib.request.Request(sys.argv[1], method="HEAD"), timeout=10)
+except urllib.error.HTTPError:
+    pass
+except OSError as error:
+    reason = getattr(error, "reason", error)
+    if not isinstance(reason, ssl.SSLError):
+        print(reason)
+        sys.exit(2)
+`;
+
+/** Why the index cannot be reached, or undefined when it can. Throws when it cannot tell. */
+function indexUnreachable(python: string, index: string): string | undefined {
+  const probe = spawnSync(python, ['-c', probeIndex, index], { encoding: 'utf8', timeout: 30_000 });
+  if (probe.status === 0) return undefined;
+  if (probe.status === 2) return probe.stdout.trim() || 'no answer';
+  throw new Error(`could not check whether ${index} can be reached: ${probe.stderr.trim() || probe.error}`);
+}
+
+/** A URL without the credentials it may carry, for probing and logging. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The pinned cfn-lint in `.venv`, installing it when needed. When the install fails because pip's
+ * index cannot be reached: a cfn-lint already installed, or undefined (the caller says it skipped).
+ * Any other failure throws, with what to do: packaging must not pass unlinted because of it.
+ */
 function resolveCfnLint(): string | undefined {
   if (existsSync(venvCfnLint) && versionOf(venvCfnLint) === CFN_LINT_VERSION) return venvCfnLint;
   const python = onPath('python3') ?? onPath('python');
-  if (python) {
-    try {
-      log(`installing cfn-lint==${CFN_LINT_VERSION} into ${relative(projectRoot, venvDir)}`);
-      if (!existsSync(join(venvDir, 'bin', 'python')))
-        execFileSync(python, ['-m', 'venv', venvDir], { stdio: 'inherit' });
-      execFileSync(
-        join(venvDir, 'bin', 'python'),
-        ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `cfn-lint==${CFN_LINT_VERSION}`],
-        { stdio: 'inherit', timeout: 300_000 },
-      );
-      if (versionOf(venvCfnLint) === CFN_LINT_VERSION) return venvCfnLint;
-    } catch (error) {
-      log(`could not install cfn-lint from PyPI: ${(error as Error).message.split('\n')[0]}`);
-    }
+  if (!python) {
+    throw new Error(
+      `cannot install cfn-lint==${CFN_LINT_VERSION}: no python3 on the PATH. Install Python 3 ` +
+        '(with venv and pip) and run npm run package again.',
+    );
   }
-  const fallback = findCfnLint();
-  if (fallback) {
-    log(`using ${fallback} (cfn-lint ${versionOf(fallback) ?? '?'}), not the pinned ${CFN_LINT_VERSION}`);
+  try {
+    log(`installing cfn-lint==${CFN_LINT_VERSION} into ${relative(projectRoot, venvDir)}`);
+    if (!existsSync(venvPython)) execFileSync(python, ['-m', 'venv', venvDir], { stdio: 'inherit' });
+    execFileSync(
+      venvPython,
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `cfn-lint==${CFN_LINT_VERSION}`],
+      { stdio: 'inherit', timeout: 300_000 },
+    );
+  } catch (error) {
+    const failure = (error as Error).message.split('\n')[0];
+    const pip = existsSync(venvPython) ? venvPython : python;
+    const configured = pipIndexUrl(pip);
+    if (!configured) {
+      throw new Error(`could not install cfn-lint (${failure}), nor find which index pip uses`, {
+        cause: error,
+      });
+    }
+    const index = withoutCredentials(configured);
+    const unreachable = indexUnreachable(python, index);
+    if (unreachable === undefined) {
+      throw new Error(
+        `could not install cfn-lint==${CFN_LINT_VERSION} although pip's index ${index} can be reached ` +
+          `(${failure}; pip's output is above). Fix the cause, or delete ${relative(projectRoot, venvDir)} ` +
+          'to start it afresh, and run npm run package again.',
+        { cause: error },
+      );
+    }
+    log(`pip's index ${index} cannot be reached (${unreachable})`);
+    const fallback = findCfnLint();
+    if (fallback) {
+      log(`using ${fallback} (cfn-lint ${versionOf(fallback) ?? '?'}), not the pinned ${CFN_LINT_VERSION}`);
+    }
     return fallback;
   }
-  return undefined;
+  const installed = versionOf(venvCfnLint);
+  if (installed !== CFN_LINT_VERSION) {
+    throw new Error(
+      `pip installed cfn-lint ${installed ?? '(none)'} into ${venvDir}, not ${CFN_LINT_VERSION}`,
+    );
+  }
+  return venvCfnLint;
 }
 
 /** cfn-lint's exit code is a bit field: 2 errors, 4 warnings, 8 informational; 1 a fatal failure. */
@@ -146,16 +243,23 @@ function main(args: string[]): number {
   writeFileSync(resolvedCopy, JSON.stringify(withResolvedDefinitions(template), null, 2));
 
   let ok = true;
-  const cfnLint = resolveCfnLint();
+  let cfnLint: string | undefined;
+  try {
+    cfnLint = resolveCfnLint();
+    if (!cfnLint) {
+      log(
+        "SKIPPED cfn-lint: pip's index cannot be reached and no cfn-lint is installed. Install it " +
+          `(pip install "cfn-lint==${CFN_LINT_VERSION}") and run npm run package again before deploying.`,
+      );
+    }
+  } catch (error) {
+    log(`FAILED cfn-lint: ${(error as Error).message}`);
+    ok = false;
+  }
   if (cfnLint) {
     ok = lint(cfnLint, [packaged, memberRoleTemplate], ignoredOnPackagedTemplate) && ok;
     ok = lint(cfnLint, [resolvedCopy], ignoredOnResolvedCopy) && ok;
     if (ok) log('cfn-lint: no errors');
-  } else {
-    log(
-      'SKIPPED cfn-lint: PyPI cannot be reached and no cfn-lint is installed. Install it ' +
-        `(pip install "cfn-lint==${CFN_LINT_VERSION}") and run npm run package again before deploying.`,
-    );
   }
 
   const problems = checkTemplate(template);

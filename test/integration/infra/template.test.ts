@@ -364,6 +364,45 @@ describe('the packaged CloudFormation template (osls package --stage ci, offline
         /scan-target: reads AWS only through the member role/,
       ],
       [
+        "scan-target allowed to query the table's index",
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            const statement =
+              c.Resources.ScanTargetRole!.Properties!.Policies[0].PolicyDocument.Statement.find(
+                (s: { Sid: string }) => s.Sid === 'FindingsItems',
+              );
+            statement.Resource = [
+              statement.Resource,
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
+              { 'Fn::Sub': '${FindingsTable.Arn}/index/*' },
+            ];
+          }),
+        /scan-target \(ScanTargetRole\/FindingsItems\): .*\/index\/\*: no function reads the table's index/,
+      ],
+      [
+        'Slack alerts dropped after the retries',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            for (const [id, r] of Object.entries(c.Resources)) {
+              if (r.Type === 'AWS::Lambda::EventInvokeConfig') delete c.Resources[id];
+            }
+          }),
+        /slack-forwarder: alerts it could not post must go to an SQS queue/,
+      ],
+      [
+        'a Slack forwarder that cannot send to its dead-letter queue, or sends elsewhere',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            const statement =
+              c.Resources.SlackForwarderRole!.Properties!.Policies[0].PolicyDocument.Statement.find(
+                (s: { Sid: string }) => s.Sid === 'DeadLetters',
+              );
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
+            statement.Resource = { 'Fn::Sub': 'arn:${AWS::Partition}:sqs:*:*:*' };
+          }),
+        /slack-forwarder: its role cannot send to the dead-letter queue DeadLetterQueue[\s\S]*slack-forwarder: its role may only sqs:SendMessage to DeadLetterQueue \(DeadLetters\)/,
+      ],
+      [
         'two functions sharing a role',
         (t: CfnTemplate) =>
           edited(t, (c) => {
