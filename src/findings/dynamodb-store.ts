@@ -36,6 +36,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '../inventory/concurrency.ts';
+import { ConcurrentUpdateError } from './errors.ts';
 import type { ReconcileResult, StoredFinding, TargetState } from './reconcile.ts';
 import {
   caughtError,
@@ -149,17 +150,30 @@ export class DynamoDbFindingStore implements FindingStore {
     return state.Item ? stateOf(state.Item) : undefined;
   }
 
-  async applyTarget(result: ReconcileResult): Promise<void> {
-    if (result.duplicate) return;
-    const pk = targetKey(result.state.accountId, result.state.region);
+  async applyTarget(result: ReconcileResult): Promise<{ written: string[] }> {
+    if (result.duplicate) return { written: [] };
+    const { accountId, region, lastRunId: runId } = result.state;
+    const pk = targetKey(accountId, region);
+    const expected = result.expected;
+    const applied: string[] = [];
+    let conflict = false;
+    /** After a failed condition: our own earlier write (a run re-applied after a crash), or another run's. */
+    const writtenByThisRun = async (sk: string, field: 'lastChangedRunId' | 'lastRunId') => {
+      const current = await this.#doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { PK: pk, SK: sk }, ConsistentRead: true }),
+      );
+      return current.Item?.[field] === runId;
+    };
     await mapWithConcurrency(result.writes, this.concurrency, async (finding) => {
+      const sk = `FINDING#${finding.findingId}`;
+      const before = expected?.findingRunIds[finding.findingId];
       try {
         await this.#doc.send(
           new PutCommand({
             TableName: this.tableName,
             Item: {
               PK: pk,
-              SK: `FINDING#${finding.findingId}`,
+              SK: sk,
               itemType: 'finding',
               GSI1PK: `STATUS#${finding.status}#${finding.severity}`,
               GSI1SK: `${finding.accountId}#${finding.region}#${finding.ruleId}#${finding.findingId}`,
@@ -168,15 +182,27 @@ export class DynamoDbFindingStore implements FindingStore {
                 : {}),
               ...finding,
             },
-            // A run re-applied after a crash must not write (and announce through the stream) twice.
-            ConditionExpression: 'attribute_not_exists(PK) OR lastChangedRunId <> :run',
-            ExpressionAttributeValues: { ':run': finding.lastChangedRunId },
+            // Only over what this run read (another run's write is a conflict), and never twice
+            // for one run (a run re-applied after a crash must not announce through the stream again).
+            ...(before === undefined
+              ? {
+                  ConditionExpression: 'attribute_not_exists(PK) OR lastChangedRunId <> :run',
+                  ExpressionAttributeValues: { ':run': finding.lastChangedRunId },
+                }
+              : before === null
+                ? { ConditionExpression: 'attribute_not_exists(PK)' }
+                : {
+                    ConditionExpression: 'lastChangedRunId = :before',
+                    ExpressionAttributeValues: { ':before': before },
+                  }),
           }),
         );
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return;
-        throw error;
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (before !== undefined && !(await writtenByThisRun(sk, 'lastChangedRunId'))) conflict = true;
+        return;
       }
+      applied.push(finding.findingId);
       await this.#doc.send(
         new PutCommand({
           TableName: this.tableName,
@@ -197,20 +223,37 @@ export class DynamoDbFindingStore implements FindingStore {
         }),
       );
     });
+    if (conflict) throw new ConcurrentUpdateError(accountId, region, applied);
     // Written last: it marks the run as applied to this target.
-    await this.#doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          PK: pk,
-          SK: 'STATE',
-          itemType: 'target-state',
-          ...result.state,
-          // The notifier announces a target's baseline once, from this item's insertion.
-          ...(result.baseline ? { baselineSummary: result.baseline } : {}),
-        },
-      }),
-    );
+    try {
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            PK: pk,
+            SK: 'STATE',
+            itemType: 'target-state',
+            ...result.state,
+            // The notifier announces a target's baseline once, from this item's insertion.
+            ...(result.baseline ? { baselineSummary: result.baseline } : {}),
+          },
+          ...(expected === undefined
+            ? {}
+            : expected.stateRunId === null
+              ? { ConditionExpression: 'attribute_not_exists(PK)' }
+              : {
+                  ConditionExpression: 'lastRunId = :before',
+                  ExpressionAttributeValues: { ':before': expected.stateRunId },
+                }),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!(await writtenByThisRun('STATE', 'lastRunId'))) {
+        throw new ConcurrentUpdateError(accountId, region, applied);
+      }
+    }
+    return { written: applied };
   }
 
   async saveInventory(inventory: StoredInventory): Promise<{ written: boolean }> {

@@ -62,6 +62,13 @@ export interface ReconcileResult {
   writes: StoredFinding[];
   /** The target state to write last (it marks the run as applied). */
   state: TargetState;
+  /**
+   * What the writes replace, as this run read it (optimistic concurrency): per written finding, the
+   * stored item's `lastChangedRunId` (null: there was none), and the state's `lastRunId` (null: no
+   * state yet). A store writes only over what was read, so two runs of one target at once cannot
+   * both announce the same change.
+   */
+  expected?: { findingRunIds: Record<string, string | null>; stateRunId: string | null };
 }
 
 /**
@@ -129,7 +136,13 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   const { runId, at, accountId, region, previous, current } = input;
   const prevState = previous.state;
   if (prevState?.lastRunId === runId) {
-    return { duplicate: true, changes: [], writes: [], state: prevState };
+    return {
+      duplicate: true,
+      changes: [],
+      writes: [],
+      state: prevState,
+      expected: { findingRunIds: {}, stateRunId: prevState.lastRunId },
+    };
   }
   const isBaseline = !prevState;
   const evaluated = new Set(current.evaluatedRules);
@@ -213,6 +226,12 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     ...(isBaseline ? { baseline: baselineSummary(accountId, region, runId, at, current.findings) } : {}),
     writes,
     state,
+    expected: {
+      findingRunIds: Object.fromEntries(
+        writes.map((w) => [w.findingId, previousById.get(w.findingId)?.lastChangedRunId ?? null]),
+      ),
+      stateRunId: prevState?.lastRunId ?? null,
+    },
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { InventoryRow } from '../inventory/rows.ts';
 import type { CollectionError } from '../inventory/types.ts';
+import { ConcurrentUpdateError } from './errors.ts';
 import type { ReconcileResult, StoredFinding, TargetState } from './reconcile.ts';
 import type { FindingStatus, Severity } from './types.ts';
 
@@ -103,8 +104,12 @@ export interface FindingStore {
   loadTarget(accountId: string, region: string): Promise<{ state?: TargetState; findings: StoredFinding[] }>;
   /** The target's state alone (one item), for readers that need no findings. */
   loadTargetState(accountId: string, region: string): Promise<TargetState | undefined>;
-  /** Writes the changed findings (and their history events), then the target state. */
-  applyTarget(result: ReconcileResult): Promise<void>;
+  /**
+   * Writes the changed findings (and their history events), then the target state; answers the ids
+   * of the findings it wrote (a run applied again writes none of its own twice). Throws
+   * `ConcurrentUpdateError` when another run wrote the target after this one read it.
+   */
+  applyTarget(result: ReconcileResult): Promise<{ written: string[] }>;
   /** Writes the inventory only when it differs from the stored one. */
   saveInventory(inventory: StoredInventory): Promise<{ written: boolean }>;
   /** Records a run in one piece: its summary and every target's outcome (the CLI, inline scans). */
@@ -222,8 +227,19 @@ export class MemoryFindingStore implements FindingStore {
   }
 
   async applyTarget(result: ReconcileResult) {
-    if (result.duplicate) return;
+    if (result.duplicate) return { written: [] };
+    const { accountId, region, lastRunId: runId } = result.state;
+    const stateKey = `${accountId}/${region}`;
+    // The DynamoDB adapter's conditions, in memory: only over what the run read.
+    const applied: string[] = [];
     for (const finding of result.writes) {
+      const before = result.expected?.findingRunIds[finding.findingId];
+      const current = this.findings.get(finding.findingId)?.lastChangedRunId ?? null;
+      if (before !== undefined && current !== before) {
+        if (current === runId) continue;
+        throw new ConcurrentUpdateError(accountId, region, applied);
+      }
+      applied.push(finding.findingId);
       this.findings.set(finding.findingId, structuredClone(finding));
       this.events.push({
         findingId: finding.findingId,
@@ -235,8 +251,13 @@ export class MemoryFindingStore implements FindingStore {
       });
       this.writes += 2;
     }
-    this.states.set(`${result.state.accountId}/${result.state.region}`, structuredClone(result.state));
+    const stateRunId = this.states.get(stateKey)?.lastRunId ?? null;
+    if (result.expected && stateRunId !== result.expected.stateRunId && stateRunId !== runId) {
+      throw new ConcurrentUpdateError(accountId, region, applied);
+    }
+    this.states.set(stateKey, structuredClone(result.state));
     this.writes++;
+    return { written: applied };
   }
 
   async saveInventory(inventory: StoredInventory) {

@@ -4,7 +4,8 @@
  */
 import type { TargetEvaluation } from '../engine/evaluate.ts';
 import type { BaselineSummary, ChangeSet, FindingChange } from '../findings/changes.ts';
-import { reconcile } from '../findings/reconcile.ts';
+import { ConcurrentUpdateError } from '../findings/errors.ts';
+import { type ReconcileResult, reconcile } from '../findings/reconcile.ts';
 import { type FindingStore, inventoryCounts, type RunTargetRecord } from '../findings/store.ts';
 import { mapWithConcurrency } from '../inventory/concurrency.ts';
 import { inventoryRows } from '../inventory/rows.ts';
@@ -18,7 +19,14 @@ export interface TargetPersistence {
   duplicate: boolean;
 }
 
-/** Reconciles one target's evaluation with the store and writes the result. */
+/** Attempts at writing a target that another run is writing at the same time. */
+export const CONCURRENT_UPDATE_ATTEMPTS = 3;
+
+/**
+ * Reconciles one target's evaluation with the store and writes the result. When another run wrote
+ * the target in between (`ConcurrentUpdateError`), it reloads and reconciles again: the changes it
+ * had already written stand, and what the other run wrote is not announced a second time.
+ */
 export async function persistTarget(
   store: FindingStore,
   runId: string,
@@ -26,20 +34,35 @@ export async function persistTarget(
   result: TargetResult,
   evaluation: TargetEvaluation,
 ): Promise<TargetPersistence> {
-  const previous = await store.loadTarget(result.accountId, result.region);
-  const reconciled = reconcile({
-    runId,
-    at,
-    accountId: result.accountId,
-    region: result.region,
-    previous,
-    current: {
-      findings: evaluation.findings,
-      evaluatedRules: evaluation.evaluatedRules,
-      unevaluatedResources: evaluation.unevaluatedResources,
-    },
-  });
-  await store.applyTarget(reconciled);
+  const written: FindingChange[] = [];
+  let reconciled: ReconcileResult | undefined;
+  for (let attempt = 1; !reconciled; attempt++) {
+    const previous = await store.loadTarget(result.accountId, result.region);
+    const attemptResult = reconcile({
+      runId,
+      at,
+      accountId: result.accountId,
+      region: result.region,
+      previous,
+      current: {
+        findings: evaluation.findings,
+        evaluatedRules: evaluation.evaluatedRules,
+        unevaluatedResources: evaluation.unevaluatedResources,
+      },
+    });
+    try {
+      // The changes are those of the findings written: what the change stream announces too.
+      const applied = new Set((await store.applyTarget(attemptResult)).written);
+      reconciled = {
+        ...attemptResult,
+        changes: attemptResult.changes.filter((c) => applied.has(c.finding.findingId)),
+      };
+    } catch (error) {
+      if (!(error instanceof ConcurrentUpdateError) || attempt >= CONCURRENT_UPDATE_ATTEMPTS) throw error;
+      const applied = new Set(error.applied);
+      written.push(...attemptResult.changes.filter((c) => applied.has(c.finding.findingId)));
+    }
+  }
   if (result.snapshot && !reconciled.duplicate) {
     const rows = inventoryRows(result.snapshot);
     await store.saveInventory({
@@ -54,7 +77,7 @@ export async function persistTarget(
   return {
     accountId: result.accountId,
     region: result.region,
-    changes: reconciled.changes,
+    changes: [...written, ...reconciled.changes],
     ...(reconciled.baseline ? { baseline: reconciled.baseline } : {}),
     duplicate: reconciled.duplicate,
   };
