@@ -387,15 +387,26 @@ function renderBaselines(group: BaselineGroup, options: RenderOptions): Rendered
   }
   const where = group.baselines.length === 1 ? ` of ${group.baselines[0]?.region}` : '';
   const bySeverity = severityCounts(totals);
-  const summary = `first scan${where}, ${plural(open, 'open finding')}${bySeverity ? ` (${bySeverity})` : ''}`;
+  // Summaries of rules new to targets scanned before, rather than of first scans.
+  const newRulesOnly = group.baselines.every((b) => b.newRules);
+  const what = newRulesOnly
+    ? `new rules' first evaluation${where ? ` in${where.slice(3)}` : ''}`
+    : `first scan${where}`;
+  const summary = `${what}, ${plural(open, 'open finding')}${bySeverity ? ` (${bySeverity})` : ''}`;
   const subject = asciiSubject(`[estatescan] ${group.accountId}: ${summary}`, partLabel);
   const query = queryCommand(group.accountId, options);
 
-  const emailLines = [
-    `estatescan: first scan of account ${group.accountId} (run ${group.runId}, ${formatTime(group.at)})`,
-    'Its findings are recorded as the baseline; from now on you hear only about changes.',
-    '',
-  ];
+  const emailLines = newRulesOnly
+    ? [
+        `estatescan: rules evaluated for the first time in account ${group.accountId} (run ${group.runId}, ${formatTime(group.at)})`,
+        'Their findings are recorded as their baseline; from now on you hear only about changes.',
+        '',
+      ]
+    : [
+        `estatescan: first scan of account ${group.accountId} (run ${group.runId}, ${formatTime(group.at)})`,
+        'Its findings are recorded as the baseline; from now on you hear only about changes.',
+        '',
+      ];
   emailLines.push(...emailItems(group), separator, ...emailFooter(group.accountId, group.runId, options));
 
   const entries = group.baselines.map((b) => {
@@ -450,11 +461,15 @@ function renderBaselines(group: BaselineGroup, options: RenderOptions): Rendered
   };
 }
 
-/** `First scan of 111111111111 eu-west-1: 12 open findings (2 critical, 10 high), 1 suppressed`. */
+/**
+ * `First scan of 111111111111 eu-west-1: 12 open findings (2 critical, 10 high), 1 suppressed`, or
+ * `First evaluation of rule-a, rule-b on 111111111111 eu-west-1: …` for rules new to the target.
+ */
 export function baselineHeadline(b: BaselineSummary): string {
   const bySeverity = severityCounts(b.open);
+  const what = b.newRules ? `First evaluation of ${b.newRules.join(', ')} on` : 'First scan of';
   return (
-    `First scan of ${b.accountId} ${b.region}: ${plural(openCount(b), 'open finding')}` +
+    `${what} ${b.accountId} ${b.region}: ${plural(openCount(b), 'open finding')}` +
     (bySeverity ? ` (${bySeverity})` : '') +
     (b.suppressed ? `, ${b.suppressed} suppressed` : '')
   );

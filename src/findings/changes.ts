@@ -54,6 +54,11 @@ export interface BaselineSummary {
    * Absent from summaries stored before it existed (the stream may replay them).
    */
   ruleIds?: string[];
+  /**
+   * Set when the target was scanned before and this summary covers only the findings of rules
+   * evaluated on it for the first time (newly enabled or released, or never readable until now).
+   */
+  newRules?: string[];
 }
 
 /** The changes of one run, across targets, as the notifier receives them. */

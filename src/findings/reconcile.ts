@@ -8,7 +8,9 @@
  *   (`unevaluatedResources`) resolve that resource's findings.
  * - Unchanged findings are not written: "last seen" is derived from the target state's
  *   `ruleLastEvaluated`, so a rescan that changes nothing writes only the target state.
- * - The first scan of a target is its baseline: stored and summarized once, not announced.
+ * - The first scan of a target is its baseline: stored and summarized once, not announced. So is
+ *   the first evaluation of a rule on a target scanned before (a rule newly enabled or released, or
+ *   whose data could never be read until now): its findings are summarized, not paged one by one.
  * - Re-applying the same run to the same target changes nothing.
  */
 import type { BaselineSummary, ChangeKind, FindingChange } from './changes.ts';
@@ -151,6 +153,10 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       ids.map((id) => `${ruleId}\u0000${id}`),
     ),
   );
+  // Rules that run on this target for the first time, when the target itself was scanned before.
+  const firstRules = new Set(
+    prevState ? current.evaluatedRules.filter((r) => prevState.ruleLastEvaluated[r] === undefined) : [],
+  );
   const previousById = new Map(previous.findings.map((f) => [f.findingId, f]));
   const changes: FindingChange[] = [];
   const writes: StoredFinding[] = [];
@@ -180,11 +186,12 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     const before = previousById.get(finding.findingId);
     if (!before) {
       // A finding that is suppressed from its first sighting is recorded, not announced.
-      const kind: RecordedChange = isBaseline
-        ? 'baseline'
-        : finding.status === 'suppressed'
-          ? 'recorded'
-          : 'new';
+      const kind: RecordedChange =
+        isBaseline || firstRules.has(finding.ruleId)
+          ? 'baseline'
+          : finding.status === 'suppressed'
+            ? 'recorded'
+            : 'new';
       record({ ...finding, firstSeen: at, lastSeen: at }, kind);
       continue;
     }
@@ -209,6 +216,17 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
     );
   }
 
+  /** The target's baseline; or, scanned before, the first findings of the rules new to it. */
+  function baselineOf(): { baseline?: BaselineSummary } {
+    if (isBaseline) return { baseline: baselineSummary(accountId, region, runId, at, current.findings) };
+    const firstFindings = current.findings.filter(
+      (f) => firstRules.has(f.ruleId) && !previousById.has(f.findingId),
+    );
+    if (!firstFindings.length) return {};
+    const rules = [...new Set(firstFindings.map((f) => f.ruleId))].sort();
+    return { baseline: { ...baselineSummary(accountId, region, runId, at, firstFindings), newRules: rules } };
+  }
+
   const ruleLastEvaluated = { ...prevState?.ruleLastEvaluated };
   for (const ruleId of evaluated) ruleLastEvaluated[ruleId] = at;
   const state: TargetState = {
@@ -223,7 +241,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   return {
     duplicate: false,
     changes,
-    ...(isBaseline ? { baseline: baselineSummary(accountId, region, runId, at, current.findings) } : {}),
+    ...baselineOf(),
     writes,
     state,
     expected: {

@@ -1,7 +1,8 @@
 /**
  * The table's change stream → change sets for the notifier. Every finding write carries what it was
  * about (`lastChange`), so a crash between writing and notifying loses nothing: the stream replays
- * the writes. A target's baseline is announced once, from the insertion of its state item.
+ * the writes. A target's baseline is announced once, from the insertion of its state item (and a
+ * summary of rules new to a target, from the state item of the run that first evaluated them).
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { BaselineSummary, ChangeKind, ChangeSet, FindingChange } from './changes.ts';
@@ -45,9 +46,13 @@ export function changeSetsFromStream(records: readonly StreamRecord[]): ChangeSe
     if (record.eventName === 'REMOVE') continue; // TTL archiving is not news
     const item = image(record.dynamodb?.NewImage);
     if (!item) continue;
-    if (item.itemType === 'target-state' && record.eventName === 'INSERT' && item.baselineSummary) {
-      const baseline = item.baselineSummary as BaselineSummary;
-      setFor(baseline.runId).baselines.push(baseline);
+    if (item.itemType === 'target-state') {
+      // A target's baseline comes with its state's insertion; a later run's summary of rules new to
+      // the target comes with the state that run wrote (each run's state replaces the last one's).
+      const baseline = item.baselineSummary as BaselineSummary | undefined;
+      if (baseline && (record.eventName === 'INSERT' || baseline.runId === item.lastRunId)) {
+        setFor(baseline.runId).baselines.push(baseline);
+      }
       continue;
     }
     if (item.itemType !== 'finding' || !announced.has(String(item.lastChange))) continue;

@@ -42,12 +42,18 @@ function finding(resourceId: string, at: string, severity: Finding['severity'] =
 
 const result: TargetResult = { accountId: ACCOUNT, region: REGION, status: 'ok', errors: [], durationMs: 1 };
 
-async function run(store: DynamoDbFindingStore, runId: string, at: string, findings: Finding[]) {
+async function run(
+  store: DynamoDbFindingStore,
+  runId: string,
+  at: string,
+  findings: Finding[],
+  evaluatedRules = ['rule-a'],
+) {
   const evaluation: TargetEvaluation = {
     accountId: ACCOUNT,
     region: REGION,
     findings,
-    evaluatedRules: ['rule-a'],
+    evaluatedRules,
     unevaluatedResources: {},
     skippedRules: [],
   };
@@ -131,5 +137,44 @@ describe('the change stream carries every change, so a crash before notifying lo
     expect(kinds(second)).toEqual(['escalated:b', 'new:c', 'resolved:a']);
     expect(again.changes).toEqual([]);
     expect(fromStream[1]?.changes.find((c) => c.kind === 'escalated')?.previousSeverity).toBe('low');
+  });
+
+  it('summarizes the first findings of a rule new to the target once, from the state that run wrote', async () => {
+    // Prepare: rule-b runs on this target for the first time and finds two problems; rule-a finds
+    // one more. Then a quiet run.
+    const ruleB = (resourceId: string, at: string): Finding => ({
+      ...finding(resourceId, at),
+      ruleId: 'rule-b',
+      findingId: findingId('rule-b', ACCOUNT, REGION, resourceId),
+    });
+    const at3 = '2026-11-25T03:00:00.000Z';
+    const third = await run(
+      store,
+      'run-3',
+      at3,
+      [finding('b', at3, 'critical'), finding('c', at3), finding('d', at3), ruleB('x', at3), ruleB('y', at3)],
+      ['rule-a', 'rule-b'],
+    );
+    const at4 = '2026-11-25T04:00:00.000Z';
+    await run(
+      store,
+      'run-4',
+      at4,
+      [finding('b', at4, 'critical'), finding('c', at4), finding('d', at4), ruleB('x', at4), ruleB('y', at4)],
+      ['rule-a', 'rule-b'],
+    );
+
+    // Act
+    const fromStream = changeSetsFromStream(await readStream(dynamodb, streams));
+
+    // Assess: run-3 pages rule-a's new finding alone, and summarizes rule-b's two once; run-4 is quiet.
+    const run3 = fromStream.find((s) => s.runId === 'run-3');
+    expect(run3?.changes.map((c) => `${c.kind}:${c.finding.resourceId}`)).toEqual(['new:d']);
+    expect(third.changes.map((c) => `${c.kind}:${c.finding.resourceId}`)).toEqual(['new:d']);
+    expect(run3?.baselines).toEqual(third.baselines);
+    expect(run3?.baselines).toEqual([
+      expect.objectContaining({ runId: 'run-3', newRules: ['rule-b'], open: { high: 2 } }),
+    ]);
+    expect(fromStream.find((s) => s.runId === 'run-4')).toBeUndefined();
   });
 });

@@ -465,4 +465,44 @@ describe('renderGroup: baseline summary', () => {
     expect(rendered.attributes.severityChange).toBeUndefined();
     expect(rendered.attributes.severity?.StringValue).toBe('info');
   });
+
+  it('names the rules when it summarizes the first evaluation of rules new to a target scanned before', () => {
+    // Prepare
+    const finding = makeFinding({
+      ruleId: 'ec2-instance-imdsv1-allowed',
+      severity: 'high',
+      accountId: PROD,
+      region: 'eu-west-1',
+      resourceType: 'AwsEc2Instance',
+      resourceId: 'i-1',
+      message: 'EC2 instance i-1 accepts IMDSv1.',
+      evidence: {},
+      remediation: '1. Require tokens.',
+    });
+    const baseline: BaselineSummary = {
+      accountId: PROD,
+      region: 'eu-west-1',
+      runId: RUN,
+      at: AT,
+      open: { high: 1 },
+      suppressed: 0,
+      top: [finding],
+      ruleIds: ['ec2-instance-imdsv1-allowed'],
+      newRules: ['ec2-instance-imdsv1-allowed'],
+    };
+    const [group] = groupChangeSet(changeSet([], [baseline]));
+
+    // Act
+    const rendered = renderGroup(group!);
+
+    // Assess
+    expect(rendered.subject).toBe(
+      `[estatescan] ${PROD}: new rules' first evaluation in eu-west-1, 1 open finding (1 high)`,
+    );
+    expect(rendered.email).toContain(`rules evaluated for the first time in account ${PROD}`);
+    expect(rendered.email).toContain(
+      `First evaluation of ec2-instance-imdsv1-allowed on ${PROD} eu-west-1: 1 open finding (1 high), top 1:`,
+    );
+    expect(rendered.email).not.toContain('first scan of account');
+  });
 });

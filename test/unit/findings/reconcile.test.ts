@@ -190,6 +190,43 @@ describe('reconcile: transitions', () => {
     expect(result.writes.map((w) => w.resourceId)).toEqual(['r2', 'r3']);
   });
 
+  it('summarizes the first findings of a rule new to a target scanned before, and pages none of them', () => {
+    // Prepare: rule-c has never run on this target (newly enabled, or its data was never readable).
+    const previous = [stored('r1')];
+
+    // Act
+    const result = reconcile({
+      ...input(previous, [
+        finding('r1'),
+        finding('r2'),
+        finding('x1', { ruleId: 'rule-c', severity: 'critical' }),
+      ]),
+      current: {
+        findings: [finding('r1'), finding('r2'), finding('x1', { ruleId: 'rule-c', severity: 'critical' })],
+        evaluatedRules: ['rule-a', 'rule-b', 'rule-c'],
+      },
+    });
+
+    // Assess: rule-a's new finding is news; rule-c's is recorded and summarized once.
+    expect(result.changes.map((c) => [c.kind, c.finding.resourceId])).toEqual([['new', 'r2']]);
+    expect(result.writes.map((w) => [w.resourceId, w.lastChange])).toEqual([
+      ['r2', 'new'],
+      ['x1', 'baseline'],
+    ]);
+    expect(result.baseline).toMatchObject({ newRules: ['rule-c'], open: { critical: 1 } });
+    expect(result.baseline?.top.map((f) => f.resourceId)).toEqual(['x1']);
+    expect(result.state.ruleLastEvaluated['rule-c']).toBe(T1);
+  });
+
+  it('has no baseline when a rule new to the target finds nothing', () => {
+    const result = reconcile({
+      ...input([stored('r1')], [finding('r1')]),
+      current: { findings: [finding('r1')], evaluatedRules: ['rule-a', 'rule-c'] },
+    });
+    expect(result.baseline).toBeUndefined();
+    expect(result.changes).toEqual([]);
+  });
+
   it('does nothing when the same run is applied twice', () => {
     // Prepare
     const first = reconcile(input([], [finding('r1')]));
