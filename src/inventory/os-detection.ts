@@ -254,10 +254,11 @@ const readers: readonly Reader[] = [
   readUbuntu,
   readCentosStream,
   readCentos,
-  readRhel,
+  // The RHEL rebuilds before RHEL: their names often say "RHEL 9 compatible", RHEL's never name them.
   readRocky,
   readAlma,
   readOracle,
+  readRhel,
   readSles,
   readDebian,
 ];
@@ -272,18 +273,63 @@ const uncataloguedSystems: readonly (readonly [RegExp, string])[] = [
   [/opensuse/i, 'openSUSE'],
 ];
 
-function readOs(text: string): Reading | undefined {
-  let familyOnly: Reading | undefined;
-  for (const read of readers) {
-    const reading = read(text);
-    if (reading?.version) return reading;
-    familyOnly ??= reading;
-  }
-  return familyOnly;
+/**
+ * What `text` says. When it reads as more than one family and the AMI's owner publishes one of them,
+ * the owner's family wins, even without a version: the owner pins the family, never the version.
+ */
+function readOs(text: string, ownerFamilies: readonly OsFamily[] = []): Reading | undefined {
+  const readings = readers.map((read) => read(text)).filter((r): r is Reading => r !== undefined);
+  const owned = readings.filter((r) => ownerFamilies.includes(r.family));
+  if (owned.length > 0) return owned.find(hasVersion) ?? owned[0];
+  return readings.find(hasVersion) ?? readings[0];
 }
 
 function uncataloguedSystem(text: string): string | undefined {
   return uncataloguedSystems.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+// ---------------------------------------------------------------- official publishers
+
+interface Publisher {
+  name: string;
+  /** The families this publisher's official images carry. */
+  families: readonly OsFamily[];
+}
+
+/**
+ * Owner accounts of official images (os-detection.md). A confidence signal, not proof: a copy or a
+ * private AMI has the copying account as owner, so a missing publisher says nothing against an image.
+ * 679593333241 (listed there for old CentOS images) is left out: it is the AWS Marketplace account
+ * every Marketplace vendor publishes under, so it cannot tell an official image from a lookalike.
+ */
+const officialOwners = new Map<string, Publisher>([
+  ['137112412989', { name: 'Amazon', families: ['amazon-linux'] }],
+  ['591542846629', { name: 'Amazon', families: ['amazon-linux'] }],
+  ['801119661308', { name: 'Amazon', families: ['windows-server'] }],
+  ['099720109477', { name: 'Canonical', families: ['ubuntu'] }],
+  ['309956199498', { name: 'Red Hat', families: ['rhel'] }],
+  ['136693071363', { name: 'Debian', families: ['debian'] }],
+  ['379101102735', { name: 'Debian', families: ['debian'] }],
+  ['125523088429', { name: 'CentOS', families: ['centos', 'centos-stream'] }],
+  ['792107900819', { name: 'Rocky Linux', families: ['rocky'] }],
+  ['764336703387', { name: 'AlmaLinux', families: ['almalinux'] }],
+  ['013907871322', { name: 'SUSE', families: ['sles'] }],
+  ['131827586825', { name: 'Oracle', families: ['oracle-linux'] }],
+]);
+
+// `ImageOwnerAlias` is set by AWS, not the owner: `amazon` marks an Amazon-owned account (EKS-optimized
+// AMIs come from per-region accounts the table does not list); `aws-marketplace` is any vendor.
+const amazonOwnerAlias = 'amazon';
+
+/** Who published an image of `family`, when its owner is that family's official publisher. */
+function publisherOf(
+  family: string,
+  ownerId: string | undefined,
+  ownerAlias: string | undefined,
+): string | undefined {
+  const owner = ownerId ? officialOwners.get(ownerId) : undefined;
+  if (owner && (owner.families as readonly string[]).includes(family)) return owner.name;
+  return ownerAlias === amazonOwnerAlias ? 'Amazon' : undefined;
 }
 
 // ---------------------------------------------------------------- results
@@ -324,14 +370,30 @@ export function osFromImage(image: {
   name?: string;
   description?: string;
   ownerId?: string;
+  ownerAlias?: string;
   platformDetails?: string;
 }): DetectedOs {
+  const os = osFromImageText(image);
+  if (!os.known) return os;
+  const publisher = publisherOf(os.family, image.ownerId, image.ownerAlias);
+  return publisher ? { ...os, publisher } : os;
+}
+
+function osFromImageText(image: {
+  imageId: string;
+  name?: string;
+  description?: string;
+  ownerId?: string;
+  platformDetails?: string;
+}): DetectedOs {
+  const owner = image.ownerId ? officialOwners.get(image.ownerId) : undefined;
+  const ownerFamilies = owner?.families ?? [];
   const name = image.name?.trim() ?? '';
   const description = image.description?.trim() ?? '';
-  const fromName = name ? readOs(name) : undefined;
+  const fromName = name ? readOs(name, ownerFamilies) : undefined;
   if (hasVersion(fromName))
     return fromReading(fromName, 'ami-name', name, `AMI ${image.imageId} name "${name}"`);
-  const fromDescription = description ? readOs(description) : undefined;
+  const fromDescription = description ? readOs(description, ownerFamilies) : undefined;
   if (hasVersion(fromDescription)) {
     return fromReading(
       fromDescription,
@@ -344,18 +406,27 @@ export function osFromImage(image: {
   const platformHint = image.platformDetails
     ? platformFamilyHint(undefined, image.platformDetails)
     : undefined;
-  const familyHint = fromName?.family ?? fromDescription?.family ?? platformHint?.familyHint;
+  // An official owner of a single family pins that family (as a hint: it never gives a version).
+  const ownerHint = ownerFamilies.length === 1 ? ownerFamilies[0] : undefined;
+  const familyHint = fromName?.family ?? fromDescription?.family ?? ownerHint ?? platformHint?.familyHint;
+  const ownedBy = owner ? `; its owner ${image.ownerId} is ${owner.name}, which gives no version` : '';
   if (!name && !description) {
-    return unknownOs(`AMI ${image.imageId} has no name or description to tell its OS from`, familyHint);
+    return unknownOs(
+      `AMI ${image.imageId} has no name or description to tell its OS from${ownedBy}`,
+      familyHint,
+    );
   }
   if (fromName) {
     const family = osFamilyNames[fromName.family];
-    return unknownOs(`AMI ${image.imageId} name "${name}" names ${family} but no version`, familyHint);
+    return unknownOs(
+      `AMI ${image.imageId} name "${name}" names ${family} but no version${ownedBy}`,
+      familyHint,
+    );
   }
   if (fromDescription) {
     const family = osFamilyNames[fromDescription.family];
     return unknownOs(
-      `AMI ${image.imageId} description "${description}" names ${family} but no version`,
+      `AMI ${image.imageId} description "${description}" names ${family} but no version${ownedBy}`,
       familyHint,
     );
   }
@@ -367,12 +438,16 @@ export function osFromImage(image: {
         : `description "${description}"`;
   const other = uncataloguedSystem(`${name} ${description}`);
   if (other) {
+    // The text names another system, so the owner's usual family is no hint.
     return unknownOs(
       `AMI ${image.imageId} ${looked}: ${other} is not in the lifecycle catalogue`,
-      familyHint,
+      platformHint?.familyHint,
     );
   }
-  return unknownOs(`AMI ${image.imageId} ${looked}: no known OS naming pattern matches`, familyHint);
+  return unknownOs(
+    `AMI ${image.imageId} ${looked}: no known OS naming pattern matches${ownedBy}`,
+    familyHint,
+  );
 }
 
 /** Billing platform details that name a family (never a version), most specific first. */

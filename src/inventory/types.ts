@@ -107,6 +107,12 @@ export type DetectedOs =
       source: 'ami-name' | 'ami-description' | 'platform-details' | 'ssm';
       /** The text it was read from. */
       evidence: string;
+      /**
+       * The official publisher of the AMI (e.g. `Canonical`, `Amazon`), set only when the AMI's owner
+       * account is that publisher's, so an official image can be told from a lookalike with the same
+       * name. Absent for SSM answers, copies and third-party images.
+       */
+      publisher?: string;
     }
   | {
       known: false;

@@ -101,6 +101,9 @@ describe('osFromImage', () => {
     ['Rocky-9-EC2-Base-9.3-20231113.0.x86_64', 'rocky', '9'],
     ['AlmaLinux OS 8.9.20231128 aarch64', 'almalinux', '8'],
     ['AlmaLinux OS 9.3.20231113 x86_64', 'almalinux', '9'],
+    // A rebuild that says what it rebuilds is the rebuild, whoever owns the image
+    ['AlmaLinux OS 9 (RHEL 9 compatible)', 'almalinux', '9'],
+    ['Rocky Linux 8 - a RHEL 8 rebuild', 'rocky', '8'],
     // SUSE Linux Enterprise Server, service packs included
     ['suse-sles-12-sp5-v20240424-hvm-ssd-x86_64', 'sles', '12-sp5'],
     ['suse-sles-15-sp5-v20230620-hvm-ssd-x86_64', 'sles', '15-sp5'],
@@ -239,6 +242,171 @@ describe('osFromImage', () => {
     expect(os.familyHint).toBe(familyHint);
     expect(os.reason).toContain(reasonPart);
     expect(os.reason).toContain('ami-0123456789abcdef0');
+  });
+});
+
+describe('osFromImage and the AMI owner', () => {
+  it.each([
+    [
+      '099720109477',
+      undefined,
+      'ubuntu/images/hvm-ssd/ubuntu-focal-20.04-amd64-server-20240531',
+      'ubuntu',
+      '20.04',
+      'Canonical',
+    ],
+    ['137112412989', 'amazon', 'amzn2-ami-hvm-2.0.20240620.0-x86_64-gp2', 'amazon-linux', '2', 'Amazon'],
+    [
+      '591542846629',
+      'amazon',
+      'al2023-ami-ecs-hvm-2023.0.20240625-kernel-6.1-x86_64',
+      'amazon-linux',
+      '2023',
+      'Amazon',
+    ],
+    [
+      '801119661308',
+      'amazon',
+      'Windows_Server-2019-English-Full-Base-2024.06.13',
+      'windows-server',
+      '2019',
+      'Amazon',
+    ],
+    ['309956199498', undefined, 'RHEL-8.6.0_HVM-20220503-x86_64-2-Hourly2-GP2', 'rhel', '8', 'Red Hat'],
+    ['136693071363', undefined, 'debian-12-amd64-20240507-1740', 'debian', '12', 'Debian'],
+    ['379101102735', undefined, 'debian-stretch-hvm-x86_64-gp2-2022-07-01-66430', 'debian', '9', 'Debian'],
+    ['125523088429', undefined, 'CentOS 7.9.2009 x86_64', 'centos', '7', 'CentOS'],
+    ['125523088429', undefined, 'CentOS Stream 9 x86_64 20240101', 'centos-stream', '9', 'CentOS'],
+    ['792107900819', undefined, 'Rocky-8-ec2-8.5-20211114.2.x86_64', 'rocky', '8', 'Rocky Linux'],
+    ['764336703387', undefined, 'AlmaLinux OS 9.3.20231113 x86_64', 'almalinux', '9', 'AlmaLinux'],
+    ['013907871322', undefined, 'suse-sles-15-sp5-v20230620-hvm-ssd-x86_64', 'sles', '15-sp5', 'SUSE'],
+    ['131827586825', undefined, 'OL8.7-x86_64-HVM-2023-03-07', 'oracle-linux', '8', 'Oracle'],
+    // EKS-optimized AMIs come from per-region Amazon accounts: the `amazon` alias vouches for them.
+    ['602401143452', 'amazon', 'amazon-eks-node-1.29-v20240625', 'amazon-linux', '2', 'Amazon'],
+    // The owner pins the family when the name reads as two.
+    ['764336703387', undefined, 'AlmaLinux OS 9 (RHEL 9 compatible)', 'almalinux', '9', 'AlmaLinux'],
+  ])(
+    'records owner %s (alias %j) of %s as the official publisher',
+    (ownerId, ownerAlias, name, family, version, publisher) => {
+      // Prepare
+      const image = { imageId: 'ami-0123456789abcdef0', name, ownerId, ownerAlias };
+
+      // Act
+      const os = osFromImage(image);
+
+      // Assess
+      expectKnown(os, family, version, 'ami-name', name);
+      expect(os).toMatchObject({ publisher });
+    },
+  );
+
+  it.each([
+    [
+      'a third-party lookalike',
+      '123456789012',
+      undefined,
+      'amzn2-ami-hvm-2.0.20240620.0-x86_64-gp2',
+      'amazon-linux',
+      '2',
+    ],
+    [
+      'a copy in the account',
+      '111122223333',
+      undefined,
+      'ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240601',
+      'ubuntu',
+      '22.04',
+    ],
+    [
+      'a Marketplace image (any vendor publishes there)',
+      '679593333241',
+      'aws-marketplace',
+      'CentOS Linux 7 x86_64 HVM EBS ENA 2002_01-b7ee8a69-ee97-4a49-9e68-afaee216db2e-ami-0042af67f8e4dcc20.4',
+      'centos',
+      '7',
+    ],
+    [
+      'an official owner of another family',
+      '099720109477',
+      undefined,
+      'debian-12-amd64-20240507-1740',
+      'debian',
+      '12',
+    ],
+    ['no owner at all', undefined, undefined, 'RHEL-9.4.0_HVM-20240423-x86_64-62-Hourly2-GP3', 'rhel', '9'],
+  ])('reads %s from its name but names no publisher', (_case, ownerId, ownerAlias, name, family, version) => {
+    // Prepare
+    const image = { imageId: 'ami-0123456789abcdef0', name, ownerId, ownerAlias };
+
+    // Act
+    const os = osFromImage(image);
+
+    // Assess
+    expectKnown(os, family, version, 'ami-name', name);
+    expect(os).not.toHaveProperty('publisher');
+  });
+
+  it.each([
+    [
+      'Canonical with a meaningless name',
+      '099720109477',
+      undefined,
+      { name: 'my-golden-image-2024' },
+      'ubuntu',
+      'is Canonical',
+    ],
+    ['Amazon with no name or description', '137112412989', 'amazon', {}, 'amazon-linux', 'is Amazon'],
+    [
+      'CentOS (two families) with a meaningless name',
+      '125523088429',
+      undefined,
+      { name: 'golden-2024' },
+      undefined,
+      'is CentOS',
+    ],
+    [
+      'the amazon alias alone',
+      '602401143452',
+      'amazon',
+      { name: 'my-golden-image-2024' },
+      undefined,
+      'no known OS',
+    ],
+    [
+      'AlmaLinux with a name whose only version belongs to RHEL',
+      '764336703387',
+      undefined,
+      { name: 'AlmaLinux OS (RHEL 9 compatible)' },
+      'almalinux',
+      'names AlmaLinux OS but no version',
+    ],
+  ])('keeps an AMI owned by %s unknown', (_case, ownerId, ownerAlias, fields, familyHint, reasonPart) => {
+    // Prepare
+    const image = { imageId: 'ami-0123456789abcdef0', ownerId, ownerAlias, ...fields };
+
+    // Act
+    const os = osFromImage(image);
+
+    // Assess
+    expect(os.known).toBe(false);
+    if (os.known) return;
+    expect(os.familyHint).toBe(familyHint);
+    expect(os.reason).toContain(reasonPart);
+  });
+
+  it('carries the publisher through to the instance', () => {
+    // Prepare
+    const image = makeImage({
+      name: 'RHEL-8.6.0_HVM-20220503-x86_64-2-Hourly2-GP2',
+      ownerId: '309956199498',
+    });
+    const instance = { imageId: image.imageId, platformDetails: 'Red Hat Enterprise Linux' };
+
+    // Act
+    const os = resolveInstanceOs(instance, image);
+
+    // Assess
+    expect(os).toMatchObject({ known: true, family: 'rhel', version: '8', publisher: 'Red Hat' });
   });
 });
 
