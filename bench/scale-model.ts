@@ -52,7 +52,7 @@ export const rateBuckets: RateBucket[] = [
     operations: (op) => op === 'ecs:ListContainerInstances' || op === 'ecs:DescribeContainerInstances',
     source: 'documented: same page',
   },
-  ...['DescribeRepositories', 'GetRepositoryPolicy', 'GetLifecyclePolicy', 'ListTagsForResource'].map(
+  ...['DescribeRepositories', 'GetRepositoryPolicy'].map(
     (action): RateBucket => ({
       name: `ECR ${action}`,
       burst: 20,
@@ -206,13 +206,11 @@ export function awsCalls(p: TargetProfile): Record<string, number> {
     'ecr:DescribeRepositories': pages(p.repositories, 1000),
     'ecr:GetRegistryScanningConfiguration': 1,
     'ecr:GetRepositoryPolicy': p.repositories,
-    'ecr:GetLifecyclePolicy': p.repositories,
-    'ecr:ListTagsForResource': p.repositories,
+    // A scan reads no lifecycle policies, repository tags or bucket encryption: no rule needs them.
     's3:ListBuckets': 1,
     's3control:GetPublicAccessBlock': 1,
     's3:GetBucketVersioning': p.buckets,
     's3:GetPublicAccessBlock': p.buckets,
-    's3:GetBucketEncryption': p.buckets,
     'ssm:DescribeInstanceInformation': pages(p.managedInstances, 50),
   };
 }
@@ -220,11 +218,8 @@ export function awsCalls(p: TargetProfile): Record<string, number> {
 /** Per-item calls run `itemConcurrency` at a time; everything else is one call after another. */
 const perItem = new Set([
   'ecr:GetRepositoryPolicy',
-  'ecr:GetLifecyclePolicy',
-  'ecr:ListTagsForResource',
   's3:GetBucketVersioning',
   's3:GetPublicAccessBlock',
-  's3:GetBucketEncryption',
   'eks:DescribeCluster',
   'eks:ListNodegroups',
   'eks:DescribeNodegroup',

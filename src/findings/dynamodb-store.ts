@@ -95,6 +95,13 @@ export function runTargetOf(item: Record<string, unknown>): RunTargetRecord {
   };
 }
 
+/** The condition of a write over what its run read: no item (null), or the item a run left (its id). */
+function writtenOver(field: 'lastChangedRunId' | 'lastRunId', before: string | null) {
+  return before === null
+    ? { ConditionExpression: 'attribute_not_exists(PK)' }
+    : { ConditionExpression: `${field} = :before`, ExpressionAttributeValues: { ':before': before } };
+}
+
 /** Strips the key attributes from an item. */
 function body<T>(item: Record<string, unknown>): T {
   const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, ttl: _ttl, itemType: _t, ...rest } = item;
@@ -189,12 +196,7 @@ export class DynamoDbFindingStore implements FindingStore {
                   ConditionExpression: 'attribute_not_exists(PK) OR lastChangedRunId <> :run',
                   ExpressionAttributeValues: { ':run': finding.lastChangedRunId },
                 }
-              : before === null
-                ? { ConditionExpression: 'attribute_not_exists(PK)' }
-                : {
-                    ConditionExpression: 'lastChangedRunId = :before',
-                    ExpressionAttributeValues: { ':before': before },
-                  }),
+              : writtenOver('lastChangedRunId', before)),
           }),
         );
       } catch (error) {
@@ -237,14 +239,7 @@ export class DynamoDbFindingStore implements FindingStore {
             // The notifier announces a target's baseline once, from this item's insertion.
             ...(result.baseline ? { baselineSummary: result.baseline } : {}),
           },
-          ...(expected === undefined
-            ? {}
-            : expected.stateRunId === null
-              ? { ConditionExpression: 'attribute_not_exists(PK)' }
-              : {
-                  ConditionExpression: 'lastRunId = :before',
-                  ExpressionAttributeValues: { ':before': expected.stateRunId },
-                }),
+          ...(expected === undefined ? {} : writtenOver('lastRunId', expected.stateRunId)),
         }),
       );
     } catch (error) {
