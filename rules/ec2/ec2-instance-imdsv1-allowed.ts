@@ -1,4 +1,5 @@
 import type { Rule } from '../../src/engine/types.ts';
+import { sh } from '../lib/shell.ts';
 
 /** States whose instance is gone or going: nothing to fix there. */
 const GONE = new Set(['terminated', 'shutting-down']);
@@ -60,7 +61,7 @@ export const rule: Rule = {
             ...(httpPutResponseHopLimit !== undefined ? { httpPutResponseHopLimit } : {}),
             ...(i.iamInstanceProfileArn ? { iamInstanceProfileArn: i.iamInstanceProfileArn } : {}),
           },
-          cli: `aws ec2 modify-instance-metadata-options --instance-id ${i.instanceId} --http-tokens required --http-endpoint enabled`,
+          cli: sh`aws ec2 modify-instance-metadata-options --instance-id ${i.instanceId} --http-tokens required --http-endpoint enabled`,
         };
       });
   },

@@ -2,6 +2,7 @@ import type { Rule } from '../../src/engine/types.ts';
 import { lowerSeverity, severityRank } from '../../src/findings/types.ts';
 import type { PermissionSource, SecurityGroup, SecurityGroupRule } from '../../src/inventory/types.ts';
 import { type Exposure, exposureOf, isInternetSource } from '../lib/network.ts';
+import { sh } from '../lib/shell.ts';
 
 /** One ingress permission open to the internet, as the evidence lists it. */
 interface OpenPermission {
@@ -55,7 +56,7 @@ function ipPermissionsArg({ rule, source, exposure }: OpenPermission): string {
       ? `Ipv6Ranges=[{CidrIpv6=${source.value}}]`
       : `IpRanges=[{CidrIp=${source.value}}]`,
   );
-  return `'${parts.join(',')}'`;
+  return parts.join(',');
 }
 
 function openPermissions(group: SecurityGroup, authorizedPorts: readonly number[]): OpenPermission[] {
@@ -160,7 +161,7 @@ export const rule: Rule = {
             networkInterfaces,
             authorizedPorts: [...authorizedPorts],
           },
-          cli: `aws ec2 revoke-security-group-ingress --group-id ${group.groupId} --ip-permissions ${ipPermissionsArg(worst)}`,
+          cli: sh`aws ec2 revoke-security-group-ingress --group-id ${group.groupId} --ip-permissions ${ipPermissionsArg(worst)}`,
         },
       ];
     });

@@ -1,6 +1,7 @@
 import type { Rule, RuleResult } from '../../src/engine/types.ts';
 import type { EcrRepository, PolicyStatement } from '../../src/inventory/types.ts';
 import { publicStatements } from '../lib/policy.ts';
+import { sh } from '../lib/shell.ts';
 
 /** A statement as evidence: what it grants, to whom, under which conditions. */
 function statementEvidence(s: PolicyStatement): Record<string, unknown> {
@@ -19,8 +20,8 @@ function cliFor(repo: EcrRepository, region: string, offending: PolicyStatement[
   // When every statement is a public grant, removing the policy loses nothing else.
   const onlyPublic = !!policy && !policy.parseError && offending.length === policy.statements.length;
   return onlyPublic
-    ? `aws ecr delete-repository-policy --repository-name ${name} --region ${region}`
-    : `aws ecr set-repository-policy --repository-name ${name} --region ${region} ` +
+    ? sh`aws ecr delete-repository-policy --repository-name ${name} --region ${region}`
+    : sh`aws ecr set-repository-policy --repository-name ${name} --region ${region} ` +
         '--policy-text file://<policy-without-public-statements>.json';
 }
 
@@ -72,7 +73,7 @@ export const rule: Rule = {
             severity: 'info',
             message: `ECR repository ${repo.repositoryName} has a policy estatescan could not analyse (${repo.policy.parseError}); review it by hand.`,
             evidence: { parseError: repo.policy.parseError, policy: repo.policy.raw },
-            cli: `aws ecr get-repository-policy --repository-name ${repo.repositoryName} --region ${snapshot.region}`,
+            cli: sh`aws ecr get-repository-policy --repository-name ${repo.repositoryName} --region ${snapshot.region}`,
           });
         }
         continue;

@@ -1,5 +1,6 @@
 import type { Rule, RuleResult } from '../../src/engine/types.ts';
 import type { EcrRegistryScanning } from '../../src/inventory/types.ts';
+import { sh } from '../lib/shell.ts';
 
 /**
  * ECR's repository filter semantics: a filter without `*` matches every name that contains it; with
@@ -48,7 +49,7 @@ function enhancedCli(registry: EcrRegistryScanning, repositoryName: string, regi
   const filter = { filter: repositoryName, filterType: 'WILDCARD' };
   if (target) target.repositoryFilters.push(filter);
   else rules.push({ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: [filter] });
-  return `aws ecr put-registry-scanning-configuration --region ${region} --scan-type ENHANCED --rules '${JSON.stringify(rules)}'`;
+  return sh`aws ecr put-registry-scanning-configuration --region ${region} --scan-type ENHANCED --rules ${JSON.stringify(rules)}`;
 }
 
 export const rule: Rule = {
@@ -108,7 +109,7 @@ export const rule: Rule = {
         },
         cli: enhanced
           ? enhancedCli(registry, name, snapshot.region)
-          : `aws ecr put-image-scanning-configuration --repository-name ${name} --region ${snapshot.region} --image-scanning-configuration scanOnPush=true`,
+          : sh`aws ecr put-image-scanning-configuration --repository-name ${name} --region ${snapshot.region} --image-scanning-configuration scanOnPush=true`,
       });
     }
     return results;

@@ -1,4 +1,5 @@
 import type { Rule } from '../../src/engine/types.ts';
+import { sh } from '../lib/shell.ts';
 
 /**
  * Settings under which most tags can be moved. `MUTABLE_WITH_EXCLUSION` pins only the tags its
@@ -48,7 +49,7 @@ export const rule: Rule = {
             ? `ECR repository ${r.repositoryName} lets a push overwrite any existing image tag.`
             : `ECR repository ${r.repositoryName} lets a push overwrite every image tag its exclusion filters do not pin.`,
         evidence: { imageTagMutability: r.imageTagMutability },
-        cli: `aws ecr put-image-tag-mutability --repository-name ${r.repositoryName} --region ${snapshot.region} --image-tag-mutability IMMUTABLE`,
+        cli: sh`aws ecr put-image-tag-mutability --repository-name ${r.repositoryName} --region ${snapshot.region} --image-tag-mutability IMMUTABLE`,
       }));
   },
 };

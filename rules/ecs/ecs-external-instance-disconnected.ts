@@ -1,16 +1,17 @@
 import type { Rule } from '../../src/engine/types.ts';
 import type { EcsContainerInstance } from '../../src/inventory/types.ts';
+import { sh } from '../lib/shell.ts';
 
 /** Restart the ECS agent through SSM Run Command, when the host is an SSM managed instance. */
 function cliFor(ci: EcsContainerInstance, cluster: string, region: string): string {
   const host = ci.ec2InstanceId;
   if (!host) {
-    return `aws ecs describe-container-instances --cluster ${cluster} --container-instances ${ci.containerInstanceArn} --region ${region}`;
+    return sh`aws ecs describe-container-instances --cluster ${cluster} --container-instances ${ci.containerInstanceArn} --region ${region}`;
   }
   const windows = ci.osType?.toUpperCase().startsWith('WINDOWS') ?? false;
   return windows
-    ? `aws ssm send-command --region ${region} --instance-ids ${host} --document-name AWS-RunPowerShellScript --parameters 'commands=["Restart-Service AmazonECS"]'`
-    : `aws ssm send-command --region ${region} --instance-ids ${host} --document-name AWS-RunShellScript --parameters 'commands=["sudo systemctl restart ecs"]'`;
+    ? `${sh`aws ssm send-command --region ${region} --instance-ids ${host}`} --document-name AWS-RunPowerShellScript --parameters 'commands=["Restart-Service AmazonECS"]'`
+    : `${sh`aws ssm send-command --region ${region} --instance-ids ${host}`} --document-name AWS-RunShellScript --parameters 'commands=["sudo systemctl restart ecs"]'`;
 }
 
 export const rule: Rule = {

@@ -1,5 +1,6 @@
 import type { Rule } from '../../src/engine/types.ts';
 import { isInternetCidr } from '../lib/network.ts';
+import { sh } from '../lib/shell.ts';
 
 export const rule: Rule = {
   id: 'eks-cluster-endpoint-public',
@@ -59,7 +60,7 @@ export const rule: Rule = {
           ...(c.version ? { version: c.version } : {}),
           ...(c.vpcId ? { vpcId: c.vpcId } : {}),
         },
-        cli: `aws eks update-cluster-config --name ${c.name} --resources-vpc-config endpointPublicAccess=false,endpointPrivateAccess=true`,
+        cli: sh`aws eks update-cluster-config --name ${c.name} --resources-vpc-config endpointPublicAccess=false,endpointPrivateAccess=true`,
       }));
   },
 };

@@ -9,6 +9,7 @@ import {
   severityFor,
   supportPhrase,
 } from '../lib/lifecycle.ts';
+import { sh } from '../lib/shell.ts';
 
 interface MinorVersion {
   major: number;
@@ -91,7 +92,7 @@ function upgradeCli(cluster: EksCluster, version: MinorVersion): string {
     );
   }
   const next = `${version.major}.${version.minor + 1}`;
-  return `aws eks update-cluster-version --name ${cluster.name} --kubernetes-version ${next}`;
+  return sh`aws eks update-cluster-version --name ${cluster.name} --kubernetes-version ${next}`;
 }
 
 export const rule: Rule = {

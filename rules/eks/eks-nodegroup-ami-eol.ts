@@ -9,6 +9,7 @@ import {
   severityFor,
   supportPhrase,
 } from '../lib/lifecycle.ts';
+import { sh, shellWord } from '../lib/shell.ts';
 
 /** The Amazon Linux 2023 AMI type that replaces each Amazon Linux 2 one. */
 const replacementAmiTypes: Record<string, string> = {
@@ -25,13 +26,14 @@ function replacementCli(nodegroup: EksNodegroup, amiType: string): string {
       ? ` --scaling-config minSize=${minSize},maxSize=${maxSize},desiredSize=${desiredSize}`
       : '';
   const instanceTypes = nodegroup.instanceTypes.length
-    ? ` --instance-types ${nodegroup.instanceTypes.join(' ')}`
+    ? ` --instance-types ${nodegroup.instanceTypes.map(shellWord).join(' ')}`
     : '';
-  const capacity = nodegroup.capacityType ? ` --capacity-type ${nodegroup.capacityType}` : '';
+  const capacity = nodegroup.capacityType ? sh` --capacity-type ${nodegroup.capacityType}` : '';
+  const name = `${nodegroup.nodegroupName}-${amiType.toLowerCase().replace(/_/g, '-')}`;
   return (
-    `aws eks create-nodegroup --cluster-name ${nodegroup.clusterName} ` +
-    `--nodegroup-name ${nodegroup.nodegroupName}-${amiType.toLowerCase().replace(/_/g, '-')} ` +
-    `--ami-type ${amiType}${instanceTypes}${scaling}${capacity} ` +
+    sh`aws eks create-nodegroup --cluster-name ${nodegroup.clusterName} --nodegroup-name ${name} ` +
+    sh`--ami-type ${amiType}` +
+    `${instanceTypes}${scaling}${capacity} ` +
     '--node-role <node-role-arn> --subnets <subnet-id> <subnet-id>'
   );
 }

@@ -23,6 +23,7 @@
  *   exemption for AWS services. A Deny with any other condition can be sidestepped and is ignored.
  */
 import type { ParsedPolicy, PolicyStatement } from '../../src/inventory/types.ts';
+import { wildcardMatch } from '../../src/text/wildcard.ts';
 
 /** Named groups of actions to ask about, e.g. `{ pull: [...], push: [...] }`. */
 export type ActionGroups<G extends string> = Readonly<Record<G, readonly string[]>>;
@@ -216,19 +217,24 @@ function conditionEntries(statement: PolicyStatement): [string, string, string[]
   );
 }
 
-/** IAM action matching: case-insensitive, `*` for any run of characters and `?` for one. */
-export function actionMatches(pattern: string, action: string): boolean {
-  const source = pattern
-    .trim()
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, 'i').test(action);
+/**
+ * IAM action matching: case-insensitive, `*` for any run of characters and `?` for one, in linear
+ * time (a policy is written by whoever controls the account). `undefined` for a pattern too long to be
+ * a real action: the caller decides which way that errs.
+ */
+export function actionMatches(pattern: string, action: string): boolean | undefined {
+  return wildcardMatch(pattern.trim(), action, { ignoreCase: true });
 }
 
-/** Whether a statement's `Action` (or `NotAction`) covers an action. */
+/**
+ * Whether a statement's `Action` (or `NotAction`) covers an action. A pattern that cannot be read
+ * errs towards exposure, like the rest of this module: an `Allow` is taken to cover the action and a
+ * `Deny` not to.
+ */
 export function statementCovers(statement: PolicyStatement, action: string): boolean {
-  const listed = statement.actions.some((pattern) => actionMatches(pattern, action));
+  const matches = statement.actions.map((pattern) => actionMatches(pattern, action));
+  const listed = matches.includes(true) ? true : matches.includes(undefined) ? undefined : false;
+  if (listed === undefined) return statement.effect === 'Allow';
   return statement.notActions ? !listed : listed;
 }
 

@@ -1,5 +1,6 @@
 import type { Rule } from '../../src/engine/types.ts';
 import type { PublicAccessBlock } from '../../src/inventory/types.ts';
+import { sh } from '../lib/shell.ts';
 
 const settings = [
   'blockPublicAcls',
@@ -9,7 +10,7 @@ const settings = [
 ] as const satisfies readonly (keyof PublicAccessBlock)[];
 
 const fullBlockCli = (bucket: string) =>
-  `aws s3api put-public-access-block --bucket ${bucket} --public-access-block-configuration ` +
+  sh`aws s3api put-public-access-block --bucket ${bucket} --public-access-block-configuration ` +
   'BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true';
 
 export const rule: Rule = {

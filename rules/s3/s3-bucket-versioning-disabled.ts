@@ -1,4 +1,5 @@
 import type { Rule } from '../../src/engine/types.ts';
+import { sh } from '../lib/shell.ts';
 
 export const rule: Rule = {
   id: 's3-bucket-versioning-disabled',
@@ -35,7 +36,7 @@ export const rule: Rule = {
             ? `S3 bucket ${b.name} has versioning suspended: new writes overwrite objects for good.`
             : `S3 bucket ${b.name} has never had versioning enabled.`,
         evidence: { versioning: b.versioning, region: b.region },
-        cli: `aws s3api put-bucket-versioning --bucket ${b.name} --versioning-configuration Status=Enabled`,
+        cli: sh`aws s3api put-bucket-versioning --bucket ${b.name} --versioning-configuration Status=Enabled`,
       }));
   },
 };

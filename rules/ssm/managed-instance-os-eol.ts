@@ -12,6 +12,7 @@ import {
   upgradeAdvice,
   upgradeTargets,
 } from '../lib/lifecycle.ts';
+import { sh } from '../lib/shell.ts';
 
 type HostRole = 'ecs-anywhere' | 'eks-hybrid-node' | 'hybrid-activation' | 'ec2';
 
@@ -36,7 +37,7 @@ function displayName(instance: ManagedInstance): string {
 
 function verifyCli(instanceId: string): string {
   return (
-    `aws ssm describe-instance-information --filters Key=InstanceIds,Values=${instanceId} ` +
+    sh`aws ssm describe-instance-information --filters ${`Key=InstanceIds,Values=${instanceId}`} ` +
     `--query 'InstanceInformationList[].[InstanceId,ComputerName,PlatformName,PlatformVersion]' --output table`
   );
 }

@@ -1,5 +1,6 @@
 import type { Rule } from '../../src/engine/types.ts';
 import type { NetworkInterface } from '../../src/inventory/types.ts';
+import { sh } from '../lib/shell.ts';
 
 export const rule: Rule = {
   id: 'vpc-flow-logs-disabled',
@@ -76,7 +77,7 @@ export const rule: Rule = {
             interfacesWithOwnFlowLog: enis.filter((e) => logged.has(e.networkInterfaceId)).length,
           },
           cli:
-            `aws ec2 create-flow-logs --resource-type VPC --resource-ids ${vpc.vpcId} --traffic-type ALL ` +
+            sh`aws ec2 create-flow-logs --resource-type VPC --resource-ids ${vpc.vpcId} --traffic-type ALL ` +
             '--log-destination-type s3 --log-destination arn:aws:s3:::<bucket>/vpc-flow-logs/',
         },
       ];

@@ -7,6 +7,7 @@ import { parseDocument } from 'yaml';
 import * as z from 'zod';
 import { UsageError } from '../errors.ts';
 import { severities } from '../findings/types.ts';
+import { MAX_WILDCARD_PATTERN } from '../text/wildcard.ts';
 import { describeIssues, performanceSettingsSchema, targetSettingsSchema } from './settings.ts';
 
 const ruleId = z
@@ -24,7 +25,11 @@ const isoDate = z
 export const suppressionSchema = z
   .object({
     rule: z.union([ruleId, z.literal('*')]).describe('A rule id, or * for every rule.'),
-    resource: z.string().min(1).describe('Resource id or ARN; * matches any run of characters.'),
+    resource: z
+      .string()
+      .min(1)
+      .max(MAX_WILDCARD_PATTERN)
+      .describe('Resource id or ARN; * matches any run of characters.'),
     account: z
       .string()
       .regex(/^\d{12}$/, 'an account id is 12 digits')

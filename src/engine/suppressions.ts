@@ -3,6 +3,7 @@
  * suppression stops suppressing, so the finding comes back as open.
  */
 import type { Finding, Suppression } from '../findings/types.ts';
+import { wildcardMatch } from '../text/wildcard.ts';
 
 export interface SuppressionRule {
   /** A rule id, or `*` for every rule. */
@@ -17,18 +18,20 @@ export interface SuppressionRule {
   expiresAt: string;
 }
 
-function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`);
+/**
+ * A suppression's resource pattern against a resource id or ARN (chosen by the member account), in
+ * linear time: `*` is any run of characters, everything else stands for itself.
+ */
+function resourceMatches(pattern: string, resource: string | undefined): boolean {
+  return resource !== undefined && wildcardMatch(pattern, resource, { questionMark: false }) === true;
 }
 
 export class SuppressionMatcher {
-  readonly #rules: { rule: SuppressionRule; resource: RegExp; expires: number }[];
+  readonly #rules: { rule: SuppressionRule; expires: number }[];
 
   constructor(rules: readonly SuppressionRule[]) {
     this.#rules = rules.map((rule) => ({
       rule,
-      resource: globToRegExp(rule.resource),
       expires: Date.parse(rule.expiresAt.length === 10 ? `${rule.expiresAt}T23:59:59.999Z` : rule.expiresAt),
     }));
   }
@@ -38,11 +41,14 @@ export class SuppressionMatcher {
     finding: Pick<Finding, 'ruleId' | 'accountId' | 'region' | 'resourceId' | 'resourceArn'>,
     now: Date,
   ): Suppression | undefined {
-    for (const { rule, resource, expires } of this.#rules) {
+    for (const { rule, expires } of this.#rules) {
       if (rule.rule !== '*' && rule.rule !== finding.ruleId) continue;
       if (rule.account && rule.account !== finding.accountId) continue;
       if (rule.region && rule.region !== finding.region) continue;
-      if (!resource.test(finding.resourceId) && !(finding.resourceArn && resource.test(finding.resourceArn)))
+      if (
+        !resourceMatches(rule.resource, finding.resourceId) &&
+        !resourceMatches(rule.resource, finding.resourceArn)
+      )
         continue;
       if (expires <= now.getTime()) continue;
       return { reason: rule.reason, owner: rule.owner, expiresAt: new Date(expires).toISOString() };

@@ -238,4 +238,19 @@ describe('ecr-repository-public', () => {
     expect(rule.requires).toEqual(['ecr.repositories']);
     expect(rule.references.docs.length).toBeGreaterThan(0);
   });
+
+  it('reports a public pull hidden behind a pathological action, with the name quoted in the command', () => {
+    // Prepare: a star run that stalls a backtracking matcher, beside a real grant of pull.
+    const repository = makeRepository({
+      repositoryName: "team/app';reboot;'",
+      policy: policyOf({ Effect: 'Allow', Principal: '*', Action: [`ecr:${'*'.repeat(22)}Q`, ...PULL] }),
+    });
+
+    // Act
+    const results = evaluate(repository);
+
+    // Assess
+    expect(results.map((r) => r.severity)).toEqual(['high']);
+    expect(results[0]?.cli).toContain(String.raw`--repository-name 'team/app'\'';reboot;'\''' `);
+  });
 });

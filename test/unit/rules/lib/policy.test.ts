@@ -412,3 +412,68 @@ describe('publicStatements', () => {
     expect(result).toEqual({ statements: [], exposedActions: [], exposed: { pull: false, push: false } });
   });
 });
+
+describe('hostile policies', () => {
+  // An action of `ecr:` and a run of stars before a letter that does not match: 14 stars took 44 s
+  // through a backtracking regular expression, 22 never finished. AWS's validator accepts it.
+  const stall = (stars: number) => `ecr:${'*'.repeat(stars)}Q`;
+
+  it('evaluates a star run in a public statement, and the pull it really grants beside it', () => {
+    // Prepare
+    const policy = policyOf(allowAnyone(undefined, [stall(22), 'ecr:BatchGetImage']));
+
+    // Act
+    const result = publicStatements(policy);
+
+    // Assess
+    expect(result.exposed).toEqual({ pull: true, push: false });
+    expect(result.exposedActions).toEqual(['ecr:BatchGetImage']);
+  });
+
+  it('evaluates many statements of pathological patterns, none of which matches', () => {
+    // Prepare: 300 statements of 30 patterns each, every one a star run that never matches.
+    const statements = Array.from({ length: 300 }, (_, i) =>
+      allowAnyone(
+        undefined,
+        Array.from({ length: 30 }, (_, j) => `ecr:${'*a'.repeat(10 + ((i + j) % 20))}${'*'.repeat(40)}Z`),
+      ),
+    );
+
+    // Act
+    const result = publicStatements(policyOf(...statements));
+
+    // Assess
+    expect(result.exposed).toEqual({ pull: false, push: false });
+  });
+
+  it('reads a deeply nested condition as no condition, so the grant stays public', () => {
+    // Prepare: a condition value nested 10,000 arrays deep restricts nothing.
+    const nested = `${'['.repeat(10_000)}"o-abc123def4"${']'.repeat(10_000)}`;
+    const policy = parsePolicy(
+      `{"Statement": {"Effect": "Allow", "Principal": "*", "Action": "ecr:BatchGetImage", ` +
+        `"Condition": {"StringEquals": {"aws:PrincipalOrgID": ${nested}}}}}`,
+    );
+
+    // Act
+    const result = publicStatements(policy);
+
+    // Assess
+    expect(result.exposed.pull).toBe(true);
+  });
+
+  it('errs towards exposure on an action pattern too long to be real', () => {
+    // Prepare: an over-long pattern in an Allow could grant anything; in a Deny it closes nothing.
+    const long = `ecr:${'?'.repeat(5000)}`;
+    const allow = policyOf(allowAnyone(undefined, long));
+    const denied = policyOf(allowAnyone(undefined, 'ecr:*'), {
+      Effect: 'Deny',
+      Principal: '*',
+      Action: long,
+      Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123def4' } },
+    });
+
+    // Act + Assess
+    expect(publicStatements(allow).exposed).toEqual({ pull: true, push: true });
+    expect(publicStatements(denied).exposed).toEqual({ pull: true, push: true });
+  });
+});
