@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/engine/types.ts';
 import type { Instance } from '../../src/inventory/types.ts';
-import { type OsFamily, type OsLifecycle, osLifecycle } from '../data/lifecycle.ts';
+import { type OsFamily, type OsLifecycle, osLifecycle } from '../../src/lifecycle/catalogue.ts';
 import {
   extendedSupportName,
   isReportable,

@@ -1,6 +1,6 @@
 import type { Rule, RuleResult } from '../../src/engine/types.ts';
 import type { EksCluster } from '../../src/inventory/types.ts';
-import { eksVersionCatalogue, eksVersionLifecycle } from '../data/lifecycle.ts';
+import { eksVersionCatalogue, eksVersionLifecycle } from '../../src/lifecycle/catalogue.ts';
 import {
   isReportable,
   type LifecycleDates,

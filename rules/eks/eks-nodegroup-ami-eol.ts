@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/engine/types.ts';
 import type { EksNodegroup } from '../../src/inventory/types.ts';
-import { eksAmiTypeLifecycle, osLifecycle } from '../data/lifecycle.ts';
+import { eksAmiTypeLifecycle, osLifecycle } from '../../src/lifecycle/catalogue.ts';
 import {
   isReportable,
   type LifecycleDates,

@@ -1,6 +1,6 @@
 import type { Rule } from '../../src/engine/types.ts';
 import type { ManagedInstance } from '../../src/inventory/types.ts';
-import { osLifecycle } from '../data/lifecycle.ts';
+import { osLifecycle } from '../../src/lifecycle/catalogue.ts';
 import {
   extendedSupportName,
   isReportable,

@@ -6,7 +6,7 @@
  * reason and, where the family alone is known, a hint. Nothing is guessed: a name that does not
  * follow a known pattern is unknown, however likely its OS looks.
  */
-import { type OsFamily, osFamilyNames, osLifecycle } from '../../rules/data/lifecycle.ts';
+import { type OsFamily, osFamilyNames, osLifecycle } from '../lifecycle/catalogue.ts';
 import type { DetectedOs, Image } from './types.ts';
 
 type Unknown = Extract<DetectedOs, { known: false }>;

@@ -2,8 +2,9 @@
  * The end-of-life timeline of hosts and clusters: every EC2 instance, on-premises managed instance,
  * EKS cluster and node group whose product has a known lifecycle, for reports.
  */
-import { eksAmiTypeLifecycle, eksVersionLifecycle, osLifecycle } from '../../rules/data/lifecycle.ts';
+
 import type { Snapshot } from '../inventory/types.ts';
+import { eksAmiTypeLifecycle, eksVersionLifecycle, osLifecycle } from '../lifecycle/catalogue.ts';
 import type { LifecycleEntry } from '../report/types.ts';
 
 export function lifecycleEntries(snapshot: Snapshot): LifecycleEntry[] {

@@ -2,7 +2,7 @@
  * The scan core shared by the CLI and the Lambda handlers: collect what the rules need for each
  * target, evaluate the rules, and assemble the report.
  */
-import { catalogueDate } from '../../rules/data/lifecycle.ts';
+
 import type { ScanSession } from '../aws/session.ts';
 import { evaluateSnapshot, requiredSources, type TargetEvaluation } from '../engine/evaluate.ts';
 import type { SuppressionMatcher } from '../engine/suppressions.ts';
@@ -11,6 +11,7 @@ import type { Severity } from '../findings/types.ts';
 import { closeOver } from '../inventory/collect.ts';
 import { inventoryRows } from '../inventory/rows.ts';
 import type { CollectionError, Target } from '../inventory/types.ts';
+import { catalogueDate } from '../lifecycle/catalogue.ts';
 import type { ScanReport } from '../report/types.ts';
 import { lifecycleEntries } from './lifecycle-timeline.ts';
 import { collectTargets, type TargetResult } from './run-inventory.ts';

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { osLifecycle } from '../../../rules/data/lifecycle.ts';
 import {
   osFromImage,
   osFromPlatformDetails,
@@ -7,6 +6,7 @@ import {
   resolveInstanceOs,
 } from '../../../src/inventory/os-detection.ts';
 import type { DetectedOs, Image } from '../../../src/inventory/types.ts';
+import { osLifecycle } from '../../../src/lifecycle/catalogue.ts';
 
 const makeImage = (fields: Partial<Omit<Image, 'os'>> = {}): Image => {
   const base = { imageId: 'ami-0123456789abcdef0', ...fields };

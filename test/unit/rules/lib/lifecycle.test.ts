@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { osLifecycle } from '../../../../rules/data/lifecycle.ts';
 import {
   extendedSupportName,
   isReportable,
@@ -14,6 +13,7 @@ import {
   upgradeAdvice,
   upgradeTargets,
 } from '../../../../rules/lib/lifecycle.ts';
+import { osLifecycle } from '../../../../src/lifecycle/catalogue.ts';
 
 const at = (iso: string) => new Date(iso);
 const WARNING_DAYS = 90;

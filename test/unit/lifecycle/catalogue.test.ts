@@ -8,7 +8,7 @@ import {
   osCatalogue,
   osFamilyNames,
   osLifecycle,
-} from '../../../../rules/data/lifecycle.ts';
+} from '../../../src/lifecycle/catalogue.ts';
 
 /** A real calendar day in `YYYY-MM-DD` form (`Date` would roll 2024-02-30 over into March). */
 const isCalendarDate = (text: string) =>

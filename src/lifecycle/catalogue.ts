@@ -13,7 +13,7 @@
  *    wins when they disagree, and the source says so.
  * 3. Add new versions (a new entry needs a human `name`, a `source`, and, for a family detected from
  *    AMI names or SSM, a test case in `test/unit/inventory/os-detection.test.ts`), move
- *    `catalogueDate` to the snapshot's date, and run `test/unit/rules/data/lifecycle.test.ts`, which
+ *    `catalogueDate` to the snapshot's date, and run `test/unit/lifecycle/catalogue.test.ts`, which
  *    checks that dates parse, are ordered and that every family/version pair is unique.
  *
  * Dates are `YYYY-MM-DD`, the last day of support. Nothing here reads the clock: whether a date has
