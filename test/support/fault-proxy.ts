@@ -57,6 +57,11 @@ export interface FaultProxyOptions {
    * clean run's.
    */
   spareFailingRequests?: boolean;
+  /**
+   * How the proxy waits out `latencyMs` before forwarding (default: a timer). A test of the latency
+   * itself passes one that records the waits, so it counts them instead of reading a clock.
+   */
+  delay?: (ms: number) => Promise<void>;
 }
 
 export interface ServiceStats {
@@ -258,12 +263,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function startFaultProxy(upstream: string, options: FaultProxyOptions): Promise<FaultProxy> {
   validateRates(options.rates);
   let rates = options.rates;
   const random = seededRandom(options.seed ?? 1);
+  const delay = options.delay ?? sleep;
   const maxFaults = options.maxFaultsPerRequestKey ?? Number.POSITIVE_INFINITY;
   const target = new URL(upstream);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -362,7 +368,7 @@ export async function startFaultProxy(upstream: string, options: FaultProxyOptio
       faultsInARow.delete(key);
       count(service, 'forwarded');
       const latency = (rates[service] ?? rates.default)?.latencyMs ?? 0;
-      if (latency > 0 && !req.url?.startsWith('/moto-api/')) await sleep(latency);
+      if (latency > 0 && !req.url?.startsWith('/moto-api/')) await delay(latency);
       forward(req, res, body, key);
     })().catch(() => req.socket.destroy());
   });

@@ -1,6 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { allRules } from '../../../rules/index.ts';
 import { DEMO_ACCOUNTS, DEMO_HUB_CREDENTIALS, seedDemoEstate } from '../../../scripts/demo/estate.ts';
 import { defaultAssumeRoleSettings } from '../../../src/aws/credentials.ts';
@@ -115,10 +115,15 @@ describe('credentials that expire during a scan', () => {
     expect(findingsOf(moved.outcome)).toEqual(findingsOf(steady.outcome));
   });
 
-  it('are refreshed in the middle of a target, between two calls of the same client, in real time', async () => {
+  it('are refreshed in the middle of a target, between two calls of the same client', async () => {
     // Prepare: credentials that reach the refresh margin a second after they are issued (the broker's
-    // margin and the SDK's own five-minute window alike), and a first EC2 call that takes two
-    // seconds, so the target's next calls need fresh ones.
+    // margin and the SDK's own five-minute window alike), and a first EC2 call during which the
+    // clock moves two seconds, so the target's next calls need fresh ones. Only `Date` is faked:
+    // the SDK's expiry checks and the broker read it, while timers and sockets run for real.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const issued: string[] = [];
     const session = await ScanSession.create({
       homeRegion: 'eu-west-1',
@@ -148,7 +153,7 @@ describe('credentials that expire during a scan', () => {
       (next) => async (args) => {
         if (!slowed) {
           slowed = true;
-          await new Promise((resolve) => setTimeout(resolve, 2000));
+          vi.setSystemTime(Date.now() + 2000);
         }
         return next(args);
       },

@@ -153,7 +153,6 @@ interface RawAnswer {
   status?: number;
   body?: string;
   error?: string;
-  ms: number;
 }
 
 /** A bare HTTP call signed (in form only) for `service`, one connection per call. */
@@ -161,7 +160,6 @@ async function send(
   endpoint: string,
   options: { service?: string; path?: string; body?: string; method?: string } = {},
 ): Promise<RawAnswer> {
-  const started = performance.now();
   const url = new URL(options.path ?? '/', endpoint);
   const req = request(url, {
     method: options.method ?? 'POST',
@@ -181,10 +179,9 @@ async function send(
     return {
       status: res.statusCode!,
       body: Buffer.concat(chunks).toString(),
-      ms: performance.now() - started,
     };
   } catch (error) {
-    return { error: (error as NodeJS.ErrnoException).code ?? String(error), ms: performance.now() - started };
+    return { error: (error as NodeJS.ErrnoException).code ?? String(error) };
   }
 }
 
@@ -402,19 +399,34 @@ describe('the fault-injecting proxy', () => {
     expect(fromA).not.toEqual(fromC);
   });
 
-  it('adds latency to every forwarded request', async () => {
-    // Prepare
-    const slow = await proxy({ default: { latencyMs: 150 } });
-    const fast = await proxy({ default: { latencyMs: 0 } });
+  it('adds latency to every forwarded request, and to nothing else', async () => {
+    // Prepare: the proxies record each wait instead of taking it, so nothing here reads a clock.
+    const waits: Record<string, number[]> = { slow: [], fast: [] };
+    const recording = (name: string) => async (ms: number) => {
+      waits[name]!.push(ms);
+    };
+    const slow = await startFaultProxy(upstream.endpoint, {
+      rates: { default: { latencyMs: 150 } },
+      delay: recording('slow'),
+    });
+    const fast = await startFaultProxy(upstream.endpoint, {
+      rates: { default: { latencyMs: 0 } },
+      delay: recording('fast'),
+    });
+    proxies.push(slow, fast);
 
     // Act
-    const slowAnswers = [await send(slow.endpoint), await send(slow.endpoint)];
+    const slowAnswers = [
+      await send(slow.endpoint),
+      await send(slow.endpoint),
+      await send(slow.endpoint, { path: '/moto-api/reset' }),
+    ];
     const fastAnswer = await send(fast.endpoint);
 
-    // Assess
-    expect(slowAnswers.map((a) => a.status)).toEqual([200, 200]);
-    expect(Math.min(...slowAnswers.map((a) => a.ms))).toBeGreaterThanOrEqual(145);
-    expect(fastAnswer.ms).toBeLessThan(145);
+    // Assess: one wait of the configured latency per forwarded call, none for the emulator's own API.
+    expect(slowAnswers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(fastAnswer.status).toBe(200);
+    expect(waits).toEqual({ slow: [150, 150], fast: [] });
   });
 
   it("never faults the emulator's own /moto-api/ paths", async () => {
