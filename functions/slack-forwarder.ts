@@ -2,7 +2,8 @@
  * Slack forwarder, for teams without AWS Chatbot: subscribed to the alerts topic (protocol `lambda`,
  * which carries the Chatbot custom notification), it posts each message to a Slack incoming webhook
  * as Block Kit. The webhook URL lives in an SSM SecureString named by `SLACK_WEBHOOK_PARAMETER`; it
- * is read once per container and never logged.
+ * is read again after a few minutes (or at once when Slack says it was revoked), so a rotation takes
+ * effect without a redeploy, and it is never logged or traced (see logger.ts).
  */
 import { type ForwarderDependencies, forwardSnsEvent } from '../src/alerts/slack.ts';
 import { type Dependencies, lambdaDependencies } from '../src/lambda/dependencies.ts';
@@ -16,7 +17,7 @@ function log({ level, message, ...rest }: Record<string, unknown>): void {
 }
 
 export function createHandler(dependencies: () => Dependencies = lambdaDependencies) {
-  // Built on the first invocation and kept for the container's life, with the URL it caches.
+  // Built on the first invocation and kept for the container's life, with the URL it caches for a while.
   let forwarder: ForwarderDependencies | undefined;
   return wrap(
     async (event: unknown): Promise<{ posted: number }> => {

@@ -5,8 +5,11 @@
  * the table → summarize), the runs bucket (encrypted, private, TLS only, expiring), the findings
  * table against `tableDefinition()`, the encrypted topic, the notifier's stream and the Slack
  * forwarder's failures going to the dead-letter queue, the schedule, the alarms, and one
- * least-privilege role per function (the scanning ones may only assume the member role, none may
- * read the table's index) and for the state machine.
+ * least-privilege role per function (the scanning ones may only assume the member role, inside the
+ * organization when its id is given, none may read the table's index) and for the state machine.
+ * The secrets: the external id reaches only the functions that assume the member role, as the name
+ * of its SSM SecureString (never its value), and every kms:Decrypt of a parameter is tied to that
+ * parameter and to SSM. No emulator here evaluates IAM conditions: these stay structural.
  *
  * `npm run package` runs it after cfn-lint, and test/integration/infra/template.test.ts runs it on
  * a fresh package. On its own:
@@ -60,6 +63,57 @@ const TTL_ATTRIBUTE = 'ttl';
 
 /** Functions that reach member accounts, and so may assume the member role. */
 const scanningFunctions: ReadonlySet<FunctionName> = new Set(['plan', 'scan-target', 'scan']);
+
+/** The deployment parameter naming the organization whose accounts alone may be scanned. */
+const ORGANIZATION_ID_PARAMETER = 'OrganizationId';
+/** The deployment parameter naming the external id's SSM SecureString. */
+const EXTERNAL_ID_PARAMETER = 'ExternalIdParameter';
+
+/** The ARN of an SSM parameter whose name (starting with /) is the template parameter `name`. */
+const ssmParameterArn = (name: string) =>
+  `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter\${${name}}`;
+
+/**
+ * A value with its `Fn::If`s decided as CloudFormation would with these parameter values (the
+ * others at their defaults), `AWS::NoValue` dropped.
+ */
+export function withParameterValues(
+  template: CfnTemplate,
+  value: TemplateValue,
+  values: Record<string, string>,
+): TemplateValue {
+  const parameter = (name: string) => values[name] ?? String(template.Parameters?.[name]?.Default ?? '');
+  const operand = (v: TemplateValue): unknown => (refOf(v) ? parameter(refOf(v) as string) : v);
+  const holds = (condition: TemplateValue): boolean => {
+    if (typeof condition === 'boolean') return condition;
+    if (condition && typeof condition === 'object') {
+      if ('Condition' in condition) return holds(template.Conditions?.[String(condition.Condition)]);
+      if ('Fn::Not' in condition) return !holds(condition['Fn::Not'][0]);
+      if ('Fn::And' in condition) return condition['Fn::And'].every(holds);
+      if ('Fn::Or' in condition) return condition['Fn::Or'].some(holds);
+      if ('Fn::Equals' in condition) {
+        const [a, b] = condition['Fn::Equals'];
+        return operand(a) === operand(b);
+      }
+    }
+    throw new Error(`a condition this check cannot evaluate: ${JSON.stringify(condition)}`);
+  };
+  const resolve = (v: TemplateValue): TemplateValue => {
+    if (Array.isArray(v)) return v.map(resolve).filter((x) => x !== undefined);
+    if (!v || typeof v !== 'object') return v;
+    if (refOf(v) === 'AWS::NoValue') return undefined;
+    if ('Fn::If' in v) {
+      const [name, whenTrue, whenFalse] = v['Fn::If'];
+      return resolve(holds(template.Conditions?.[name]) ? whenTrue : whenFalse);
+    }
+    return Object.fromEntries(
+      Object.entries(v)
+        .map(([k, x]) => [k, resolve(x)])
+        .filter(([, x]) => x !== undefined),
+    );
+  };
+  return resolve(value);
+}
 
 /** Actions that take no resource ARN, so `Resource: '*'` is the only way to grant them. */
 const resourcelessActions = new Set([
@@ -190,6 +244,7 @@ class TemplateChecker {
   run(): string[] {
     this.findFunctions();
     this.checkRoles();
+    this.checkExternalId();
     const stateMachineId = this.checkStateMachine();
     this.checkTable();
     this.checkRunsBucket();
@@ -283,7 +338,9 @@ class TemplateChecker {
               `${where}: sts:AssumeRole only on ${memberRoleArn} (got ${JSON.stringify(targets)})`,
             );
           }
+          this.checkInsideOrganization(where, statement);
         }
+        if (action === 'kms:Decrypt') this.checkParameterDecrypt(where, statement, statements);
       }
       const onIndexes = asArray(statement.Resource)
         .map((r) => subTextOf(r) ?? JSON.stringify(r))
@@ -298,12 +355,123 @@ class TemplateChecker {
       this.problem(`${name}: cannot assume the member role`);
     }
     if (name === 'scan-target') {
-      const services = new Set(statements.flatMap((s) => actionsOf(s).map((a) => a.split(':')[0])));
+      const services = new Set(
+        statements
+          .filter((s) => !this.readsExternalId(s))
+          .flatMap((s) => actionsOf(s).map((a) => a.split(':')[0])),
+      );
       const extra = [...services].filter((s) => !['sts', 'dynamodb', 'logs', 'xray'].includes(String(s)));
       if (extra.length > 0) {
         this.problem(
           `scan-target: reads AWS only through the member role, yet its role grants ${extra.join(', ')}`,
         );
+      }
+    }
+  }
+
+  /**
+   * With an organization id, a role may assume the member role only in that organization's
+   * accounts (aws:ResourceOrgID); without one, the condition goes away (AWS::NoValue).
+   */
+  checkInsideOrganization(where: string, statement: PolicyStatement): void {
+    const parameter = this.template.Parameters?.[ORGANIZATION_ID_PARAMETER];
+    if (!parameter) {
+      this.problem(`the template has no ${ORGANIZATION_ID_PARAMETER} parameter to keep the scans inside`);
+      return;
+    }
+    let withOrg: TemplateValue;
+    try {
+      withOrg = withParameterValues(this.template, statement.Condition, {
+        [ORGANIZATION_ID_PARAMETER]: 'o-exampleorgid',
+      });
+    } catch (error) {
+      this.problem(`${where}: ${(error as Error).message}`);
+      return;
+    }
+    const orgId = withOrg?.StringEquals?.['aws:ResourceOrgID'];
+    if (refOf(orgId) !== ORGANIZATION_ID_PARAMETER) {
+      this.problem(
+        `${where}: with ${ORGANIZATION_ID_PARAMETER} set, sts:AssumeRole needs StringEquals aws:ResourceOrgID ` +
+          `= Ref ${ORGANIZATION_ID_PARAMETER} (got ${JSON.stringify(withOrg ?? null)})`,
+      );
+    }
+  }
+
+  /**
+   * A kms:Decrypt on every key of the account (a SecureString's key is not known in advance) must
+   * be through SSM and for the role's own parameters only: `kms:ViaService` and the parameter's ARN
+   * as `kms:EncryptionContext:PARAMETER_ARN`, the ARN the role may ssm:GetParameter.
+   */
+  checkParameterDecrypt(where: string, statement: PolicyStatement, statements: PolicyStatement[]): void {
+    const resources = asArray(statement.Resource);
+    if (resources.every((r) => getAttOf(r)?.[1] === 'Arn')) return; // named keys, e.g. the topic's
+    const equals = (statement.Condition?.StringEquals ?? {}) as Record<string, unknown>;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
+    if (subTextOf(equals['kms:ViaService']) !== 'ssm.${AWS::Region}.amazonaws.com') {
+      this.problem(`${where}: kms:Decrypt on any key needs kms:ViaService ssm.<region>.amazonaws.com`);
+    }
+    const readable = statements
+      .filter((s) => actionsOf(s).includes('ssm:GetParameter'))
+      .flatMap((s) => asArray(s.Resource).map((r) => subTextOf(r)));
+    const context = subTextOf(equals['kms:EncryptionContext:PARAMETER_ARN']);
+    if (!context || !readable.includes(context)) {
+      this.problem(
+        `${where}: kms:Decrypt on any key needs kms:EncryptionContext:PARAMETER_ARN = the parameter's ARN ` +
+          `(one of ${JSON.stringify(readable)}; got ${JSON.stringify(context ?? null)})`,
+      );
+    }
+  }
+
+  /** The statements of the external id's read: its GetParameter, and the Decrypt tied to it. */
+  readsExternalId(statement: PolicyStatement): boolean {
+    const arn = ssmParameterArn(EXTERNAL_ID_PARAMETER);
+    const actions = actionsOf(statement);
+    const resources = asArray(statement.Resource).map((r) => subTextOf(r));
+    if (actions.length === 1 && actions[0] === 'ssm:GetParameter') {
+      return resources.length === 1 && resources[0] === arn;
+    }
+    const context = (statement.Condition?.StringEquals as Record<string, unknown> | undefined)?.[
+      'kms:EncryptionContext:PARAMETER_ARN'
+    ];
+    return actions.length === 1 && actions[0] === 'kms:Decrypt' && subTextOf(context) === arn;
+  }
+
+  /**
+   * The external id: no function is given its value (`EXTERNAL_ID`); the functions that assume the
+   * member role, and only they, get the name of its SSM SecureString (a required parameter) and
+   * may read that parameter; no other role may.
+   */
+  checkExternalId(): void {
+    const parameter = this.template.Parameters?.[EXTERNAL_ID_PARAMETER];
+    const pattern =
+      typeof parameter?.AllowedPattern === 'string' ? new RegExp(parameter.AllowedPattern) : undefined;
+    if (!parameter || !pattern || pattern.test('') || !pattern.test('/estatescan/prod/external-id')) {
+      this.problem(
+        `${EXTERNAL_ID_PARAMETER}: a required parameter whose AllowedPattern takes an SSM name starting with /`,
+      );
+    }
+    for (const [name, fn] of this.functions) {
+      const env = environmentOf(fn);
+      if ('EXTERNAL_ID' in env) {
+        this.problem(
+          `${name}: EXTERNAL_ID puts the external id in its environment: name its parameter instead`,
+        );
+      }
+      const named = refOf(env.EXTERNAL_ID_PARAMETER) === EXTERNAL_ID_PARAMETER;
+      if (scanningFunctions.has(name) && !named) {
+        this.problem(`${name}: EXTERNAL_ID_PARAMETER must be Ref ${EXTERNAL_ID_PARAMETER}`);
+      }
+      if (!scanningFunctions.has(name) && 'EXTERNAL_ID_PARAMETER' in env) {
+        this.problem(`${name}: assumes no role, so it must not be told where the external id is`);
+      }
+      const roleId = getAttOf(fn.resource.Properties?.Role)?.[0] ?? '';
+      const reads = roleStatements(this.template, roleId).filter((s) => this.readsExternalId(s));
+      const actions = new Set(reads.flatMap(actionsOf));
+      if (scanningFunctions.has(name) && !(actions.has('ssm:GetParameter') && actions.has('kms:Decrypt'))) {
+        this.problem(`${name}: its role cannot read and decrypt the external id's parameter`);
+      }
+      if (!scanningFunctions.has(name) && reads.length > 0) {
+        this.problem(`${name}: its role may read the external id, which it does not need`);
       }
     }
   }

@@ -13,6 +13,8 @@ export interface NotificationContext {
   published?: number;
   /** HTTP status of the answer, when there was one. */
   status?: number;
+  /** Slack says the webhook itself is gone (removed, revoked): its URL must be read again. */
+  revoked?: boolean;
   /** The SSM parameter name (the name, not its value). */
   parameterName?: string;
 }

@@ -2,14 +2,17 @@
  * Rendering one group of changes (or of first-scan summaries) for every kind of subscriber:
  * - `subject`: the email subject, plain ASCII under 100 characters (SNS rejects anything else);
  * - `email`: readable plain text, also the `default` message (SQS, HTTP without a key of their own),
- *   link-free, with each remediation laid out to copy and paste;
+ *   links defused, with each remediation laid out to copy and paste;
  * - `chatbot`: an AWS Chatbot (Amazon Q Developer in chat applications) custom notification, which a
  *   Chatbot-connected Slack channel renders, and which the Slack forwarder turns into Block Kit;
  * - `attributes`: SNS message attributes for subscription filter policies.
+ * Every value from a finding reaches them through `text/sanitize.ts` (see its header for the rules).
  */
 import type { MessageAttributeValue } from '@aws-sdk/client-sns';
 import type { BaselineSummary, ChangeKind, FindingChange } from '../findings/changes.ts';
 import { type Finding, type Severity, severities } from '../findings/types.ts';
+import { plural } from '../text/plural.ts';
+import { cut, defuseLinks, forEmail, forSlack, forSubject, inCodeSpan, oneLine } from '../text/sanitize.ts';
 import { type AlertGroup, type BaselineGroup, type ChangeGroup, groupSeverity } from './group.ts';
 
 /** The AWS Chatbot custom notification event (`version` 1.0, `source` custom). */
@@ -45,11 +48,26 @@ export const chatbotLimits = {
   relatedResources: 10,
 } as const;
 
-/** SNS: the subject must be ASCII, without line breaks, and less than 100 characters. */
-export const SUBJECT_MAX_LENGTH = 99;
-
 /** Bounds on one change's free text, so that a single change always fits in a message. */
 const textLimits = { message: 1_000, evidenceValue: 500, evidenceFields: 20, remediation: 3_000 } as const;
+
+/**
+ * Bounds on each value in a Chatbot entry (after escaping), so that an entry stays under the
+ * 1,500 characters `fitEntries` allows it and is never cut there: a change is at most ~1,150, a
+ * first scan's region (headline and five findings) ~1,300.
+ */
+const chatLimits = {
+  title: 200,
+  resourceId: 300,
+  resourceType: 60,
+  region: 40,
+  message: 300,
+  change: 200,
+  headline: 200,
+  topTitle: 100,
+  topResourceId: 100,
+  cli: 500,
+} as const;
 
 export interface RenderOptions {
   /** The findings table, for the `estatescan findings` hint in the footer. */
@@ -145,7 +163,7 @@ function renderChanges(group: ChangeGroup, options: RenderOptions): RenderedMess
   const subjectText = only
     ? `${kindWords[only.kind]} ${only.finding.severity} ${only.finding.resourceId}: ${only.finding.title}`
     : summary;
-  const subject = asciiSubject(`[estatescan] ${group.accountId}: ${subjectText}`, partLabel);
+  const subject = forSubject(`[estatescan] ${group.accountId}: ${subjectText}`, partLabel);
 
   return {
     subject,
@@ -193,9 +211,11 @@ export function changeSummary(changes: FindingChange[]): string {
  * lays them out: what splitting weighs to decide where a group is cut.
  */
 export function emailItems(group: AlertGroup, first = 1): string[] {
-  return group.kind === 'changes'
-    ? group.changes.map((change, i) => [separator, ...changeBlock(change, first + i), ''].join('\n'))
-    : group.baselines.map((b) => [separator, ...baselineBlock(b), ''].join('\n'));
+  const items =
+    group.kind === 'changes'
+      ? group.changes.map((change, i) => [separator, ...changeBlock(change, first + i), ''].join('\n'))
+      : group.baselines.map((b) => [separator, ...baselineBlock(b), ''].join('\n'));
+  return items.map(forEmail);
 }
 
 function changesEmail(group: ChangeGroup, summary: string, options: RenderOptions): string {
@@ -217,21 +237,24 @@ function changesEmail(group: ChangeGroup, summary: string, options: RenderOption
     separator,
     ...emailFooter(group.accountId, group.runId, options),
   );
-  return withoutUrls(lines.join('\n'));
+  return forEmail(lines.join('\n'));
 }
 
-/** One change, every line plain text; remediation steps one per line, the CLI command alone. */
+/**
+ * One change, every line plain text; remediation steps one per line, the CLI command alone. Each
+ * value is made one line, so none can start a line of its own (a forged `[2] RESOLVED …`).
+ */
 export function changeBlock(change: FindingChange, number: number): string[] {
   const f = change.finding;
   const lines = [
-    `[${number}] ${kindLabel[change.kind]} - ${f.severity.toUpperCase()} - ${f.title}`,
+    `[${number}] ${kindLabel[change.kind]} - ${f.severity.toUpperCase()} - ${oneLine(f.title)}`,
     field('Resource', `${f.resourceType} ${f.resourceId}`),
   ];
   if (f.resourceArn && f.resourceArn !== f.resourceId) lines.push(field('ARN', f.resourceArn));
   lines.push(
     field('Region', f.region),
     field('Rule', f.ruleId),
-    field('What', truncate(f.message, textLimits.message)),
+    field('What', cut(oneLine(f.message), textLimits.message)),
   );
   const why = changeExplanation(change);
   if (why) lines.push(field('Change', why));
@@ -275,7 +298,8 @@ export function evidenceLines(evidence: Record<string, unknown>): string[] {
     .slice(0, textLimits.evidenceFields)
     .map(
       ([k, v]) =>
-        `${k}: ${truncate(oneLine(typeof v === 'string' ? v : JSON.stringify(v)), textLimits.evidenceValue)}`,
+        `${cut(oneLine(k), textLimits.evidenceValue)}: ` +
+        cut(oneLine(typeof v === 'string' ? v : JSON.stringify(v)), textLimits.evidenceValue),
     );
   if (entries.length > textLimits.evidenceFields) {
     lines.push(`(${entries.length - textLimits.evidenceFields} more fields: see estatescan findings)`);
@@ -288,7 +312,7 @@ export function evidenceLines(evidence: Record<string, unknown>): string[] {
  * command on a line of its own, so it can be copied as is.
  */
 export function remediationLines(remediation: string): string[] {
-  const text = truncate(remediation.trim(), textLimits.remediation);
+  const text = cut(oneLine(remediation.trim()), textLimits.remediation);
   if (!text) return [];
   const cliAt = text.search(/(^|\s)CLI:\s/);
   const steps = (cliAt >= 0 ? text.slice(0, cliAt) : text).trim();
@@ -315,24 +339,28 @@ function changesChatbot(
   const emoji = onlyBetter ? ':white_check_mark:' : severityEmoji[severity];
   const query = queryCommand(group.accountId, options);
 
-  const header = `*Account* ${group.accountId} · *Run* ${escapeSlack(group.runId)} · ${formatTime(group.at)}`;
+  const header = `*Account* ${group.accountId} · *Run* ${forSlack(group.runId)} · ${formatTime(group.at)}`;
   const entries = group.changes.map((c) => {
     const f = c.finding;
     const change = changeExplanation(c);
     return (
-      `*${kindLabel[c.kind]} · ${f.severity.toUpperCase()}* ${escapeSlack(f.title)}\n` +
-      `${code(f.resourceId)} (${escapeSlack(f.resourceType)}) in ${escapeSlack(f.region)}: ` +
-      `${escapeSlack(truncate(oneLine(f.message), 300))}` +
-      (change && c.kind !== 'resolved' ? `\n_${escapeSlack(truncate(change, 200))}_` : '')
+      `*${kindLabel[c.kind]} · ${f.severity.toUpperCase()}* ${forSlack(f.title, chatLimits.title)}\n` +
+      `${inCodeSpan(f.resourceId, chatLimits.resourceId)} (${forSlack(f.resourceType, chatLimits.resourceType)})` +
+      ` in ${forSlack(f.region, chatLimits.region)}: ${forSlack(f.message, chatLimits.message)}` +
+      (change && c.kind !== 'resolved' ? `\n_${forSlack(change, chatLimits.change)}_` : '')
     );
   });
-  const description = fitEntries(header, entries, (left) => `_…and ${left} more: ${code(query)}_`);
+  const description = fitEntries(header, entries, (left) => `_…and ${left} more: ${inCodeSpan(query)}_`);
 
   const fixes = group.changes
     .filter((c) => actionable.has(c.kind))
     .flatMap((c) => {
       const cli = cliCommand(c.finding.remediation);
-      return cli ? [`Fix ${code(c.finding.resourceId)}: ${code(truncate(cli, 500))}`] : [];
+      return cli
+        ? [
+            `Fix ${inCodeSpan(c.finding.resourceId, chatLimits.resourceId)}: ${inCodeSpan(cli, chatLimits.cli)}`,
+          ]
+        : [];
     })
     .slice(0, chatbotLimits.nextSteps - 1);
 
@@ -342,12 +370,12 @@ function changesChatbot(
     id: `estatescan:${group.runId}:${group.accountId}${options.part ? `:${options.part.index}` : ''}`,
     content: {
       textType: 'client-markdown',
-      title: truncate(
-        `${emoji} estatescan ${group.accountId}: ${escapeSlack(summary)}${partLabel}`,
+      title: cut(
+        `${emoji} estatescan ${group.accountId}: ${forSlack(summary)}${partLabel}`,
         chatbotLimits.title,
       ),
       description,
-      nextSteps: [...fixes, `See all open findings: ${code(query)}`],
+      nextSteps: [...fixes, `See all open findings: ${inCodeSpan(query)}`],
       keywords: [
         severity,
         ...kindOrder.filter((k) => group.changes.some((c) => c.kind === k)),
@@ -356,12 +384,9 @@ function changesChatbot(
     },
     metadata: {
       threadId: `estatescan-${group.runId}-${group.accountId}`,
-      summary: truncate(`${group.accountId}: ${summary}${partLabel}`, chatbotLimits.title),
+      summary: cut(oneLine(`${group.accountId}: ${summary}${partLabel}`), chatbotLimits.title),
       eventType: 'estatescan.changes',
-      relatedResources: unique(group.changes.map((c) => c.finding.resourceArn ?? c.finding.resourceId)).slice(
-        0,
-        chatbotLimits.relatedResources,
-      ),
+      relatedResources: relatedResources(group.changes.map((c) => c.finding)),
       additionalContext: {
         accountId: group.accountId,
         runId: group.runId,
@@ -393,7 +418,7 @@ function renderBaselines(group: BaselineGroup, options: RenderOptions): Rendered
     ? `new rules' first evaluation${where ? ` in${where.slice(3)}` : ''}`
     : `first scan${where}`;
   const summary = `${what}, ${plural(open, 'open finding')}${bySeverity ? ` (${bySeverity})` : ''}`;
-  const subject = asciiSubject(`[estatescan] ${group.accountId}: ${summary}`, partLabel);
+  const subject = forSubject(`[estatescan] ${group.accountId}: ${summary}`, partLabel);
   const query = queryCommand(group.accountId, options);
 
   const emailLines = newRulesOnly
@@ -412,41 +437,47 @@ function renderBaselines(group: BaselineGroup, options: RenderOptions): Rendered
   const entries = group.baselines.map((b) => {
     const top = b.top
       .slice(0, 5)
-      .map((f) => `• *${f.severity.toUpperCase()}* ${escapeSlack(f.title)}: ${code(f.resourceId)}`);
-    return [`*${escapeSlack(baselineHeadline(b))}*`, ...top].join('\n');
+      .map(
+        (f) =>
+          `• *${f.severity.toUpperCase()}* ${forSlack(f.title, chatLimits.topTitle)}: ` +
+          inCodeSpan(f.resourceId, chatLimits.topResourceId),
+      );
+    return [`*${forSlack(baselineHeadline(b), chatLimits.headline)}*`, ...top].join('\n');
   });
-  const header = `*Account* ${group.accountId} · *Run* ${escapeSlack(group.runId)} · ${formatTime(group.at)}`;
+  const header = `*Account* ${group.accountId} · *Run* ${forSlack(group.runId)} · ${formatTime(group.at)}`;
 
   return {
     subject,
-    email: withoutUrls(emailLines.join('\n')),
+    email: forEmail(emailLines.join('\n')),
     chatbot: {
       version: '1.0',
       source: 'custom',
       id: `estatescan:${group.runId}:${group.accountId}:baseline${options.part ? `:${options.part.index}` : ''}`,
       content: {
         textType: 'client-markdown',
-        title: truncate(
-          `:clipboard: estatescan ${group.accountId}: ${summary}${partLabel}`,
+        title: cut(
+          `:clipboard: estatescan ${group.accountId}: ${forSlack(summary)}${partLabel}`,
           chatbotLimits.title,
         ),
-        description: fitEntries(header, entries, (left) => `_…and ${left} more regions: ${code(query)}_`),
-        nextSteps: [`See all open findings: ${code(query)}`],
+        description: fitEntries(
+          header,
+          entries,
+          (left) => `_…and ${left} more regions: ${inCodeSpan(query)}_`,
+        ),
+        nextSteps: [`See all open findings: ${inCodeSpan(query)}`],
         keywords: [severity, 'baseline', group.accountId],
       },
       metadata: {
         threadId: `estatescan-${group.runId}-${group.accountId}`,
-        summary: truncate(`${group.accountId}: ${summary}${partLabel}`, chatbotLimits.title),
+        summary: cut(oneLine(`${group.accountId}: ${summary}${partLabel}`), chatbotLimits.title),
         eventType: 'estatescan.baseline',
-        relatedResources: unique(
-          group.baselines.flatMap((b) => b.top.map((f) => f.resourceArn ?? f.resourceId)),
-        ).slice(0, chatbotLimits.relatedResources),
+        relatedResources: relatedResources(group.baselines.flatMap((b) => b.top)),
         additionalContext: {
           accountId: group.accountId,
           runId: group.runId,
           at: group.at,
           severity,
-          regions: group.baselines.map((b) => b.region).join(','),
+          regions: oneLine(group.baselines.map((b) => b.region).join(',')),
           openFindings: String(open),
         },
       },
@@ -477,15 +508,15 @@ export function baselineHeadline(b: BaselineSummary): string {
 
 function baselineBlock(b: BaselineSummary): string[] {
   const top = b.top.slice(0, 5);
-  const lines = [`${baselineHeadline(b)}${top.length ? `, top ${top.length}:` : '.'}`];
+  const lines = [`${oneLine(baselineHeadline(b))}${top.length ? `, top ${top.length}:` : '.'}`];
   top.forEach((f: Finding, i) => {
     lines.push(
-      `  ${i + 1}. ${f.severity.toUpperCase()} - ${f.title}`,
-      `     ${f.resourceType} ${f.resourceId} (${f.ruleId})`,
-      `     ${truncate(oneLine(f.message), textLimits.message)}`,
+      `  ${i + 1}. ${f.severity.toUpperCase()} - ${oneLine(f.title)}`,
+      `     ${oneLine(`${f.resourceType} ${f.resourceId} (${f.ruleId})`)}`,
+      `     ${cut(oneLine(f.message), textLimits.message)}`,
     );
     const cli = cliCommand(f.remediation);
-    if (cli) lines.push('     Fix:', `       ${truncate(cli, 500)}`);
+    if (cli) lines.push('     Fix:', `       ${cut(oneLine(cli), 500)}`);
   });
   return lines;
 }
@@ -577,7 +608,7 @@ function fitEntries(header: string, entries: string[], more: (left: number) => s
   const limit = chatbotLimits.description;
   let text = header;
   for (let i = 0; i < entries.length; i++) {
-    const entry = truncate(entries[i] ?? '', 1_500);
+    const entry = cut(entries[i] ?? '', 1_500, { codeSpans: true });
     const tail = i + 1 < entries.length ? `\n\n${more(entries.length - i - 1)}` : '';
     if (text.length + 2 + entry.length + tail.length > limit) return `${text}\n\n${more(entries.length - i)}`;
     text += `\n\n${entry}`;
@@ -585,73 +616,8 @@ function fitEntries(header: string, entries: string[], more: (left: number) => s
   return text;
 }
 
-/**
- * ASCII for an SNS subject: accents stripped (é → e), a few letters spelled out (ß → ss), other
- * characters replaced by `?`, whitespace collapsed, cut with `...` so that `suffix` (the part
- * label) always survives, under 100 characters.
- */
-export function asciiSubject(text: string, suffix = ''): string {
-  const ascii = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[ßæœøłđþ‘’“”–—…]/g, (c) => transliterations[c] ?? '?')
-    .replace(/\s+/g, ' ')
-    .replace(/[^\x20-\x7e]+/g, '?')
-    .trim();
-  const max = SUBJECT_MAX_LENGTH - suffix.length;
-  return (ascii.length > max ? `${ascii.slice(0, max - 3).trimEnd()}...` : ascii) + suffix;
-}
-
-const transliterations: Record<string, string> = {
-  ß: 'ss',
-  æ: 'ae',
-  œ: 'oe',
-  ø: 'o',
-  ł: 'l',
-  đ: 'd',
-  þ: 'th',
-  '‘': "'",
-  '’': "'",
-  '“': '"',
-  '”': '"',
-  '–': '-',
-  '—': '-',
-  '…': '...',
-};
-
-/**
- * The email is link-free (mail filters distrust links; the remediation is there to be copied): any
- * URL from a rule's text or a finding's evidence is taken out.
- */
-export function withoutUrls(text: string): string {
-  return text
-    .replace(/\b(?:https?|ftp):\/\/[^\s<>"']+/gi, '[link removed]')
-    .replace(/\bwww\.[^\s<>"']+/gi, '[link removed]');
-}
-
-/** Slack (and so Chatbot's client markdown) needs `&`, `<` and `>` escaped; it also stops `<!channel>`. */
-export function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function code(text: string): string {
-  return `\`${escapeSlack(truncate(oneLine(text), 500).replace(/`/g, "'"))}\``;
-}
-
 function field(label: string, value: string): string {
   return `    ${`${label}:`.padEnd(12)}${oneLine(value)}`;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ');
-}
-
-export function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1).trimEnd()}…` : text;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** `2026-09-15 06:04 UTC` from an ISO time (as given when it is not one). */
@@ -664,4 +630,10 @@ export function formatTime(iso: string): string {
 
 function unique<T>(items: T[]): T[] {
   return [...new Set(items)];
+}
+
+/** The findings' ARNs (or ids) for Chatbot's metadata: one line each, links defused like the text. */
+function relatedResources(findings: Finding[]): string[] {
+  const resources = findings.map((f) => cut(defuseLinks(oneLine(f.resourceArn ?? f.resourceId)), 1_000));
+  return unique(resources).slice(0, chatbotLimits.relatedResources);
 }

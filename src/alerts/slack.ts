@@ -6,6 +6,12 @@
  */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { errorCode, errorMessage } from '../aws/errors.ts';
+import {
+  type CachedParameter,
+  cacheForAtMost,
+  DEFAULT_PARAMETER_MAX_AGE_MS,
+} from '../aws/parameter-cache.ts';
+import { cut, cutIndex, defuseLinks, forSlack, inCodeBlock, inertMrkdwn, oneLine } from '../text/sanitize.ts';
 import { NotificationError } from './errors.ts';
 import type { ChatbotNotification } from './render.ts';
 
@@ -19,10 +25,17 @@ export const slackLimits = {
   fallbackText: 3_000,
 } as const;
 
+/**
+ * `verbatim: true`: Slack does not pre-process the text (no auto-linked URLs, channel names or
+ * mentions); formatting and explicit `<…>` sequences, which the text never holds unescaped, still
+ * apply.
+ */
+export type MrkdwnText = { type: 'mrkdwn'; text: string; verbatim: true };
+
 export type SlackBlock =
   | { type: 'header'; text: { type: 'plain_text'; text: string; emoji: true } }
-  | { type: 'section'; text: { type: 'mrkdwn'; text: string } }
-  | { type: 'context'; elements: Array<{ type: 'mrkdwn'; text: string }> }
+  | { type: 'section'; text: MrkdwnText }
+  | { type: 'context'; elements: MrkdwnText[] }
   | { type: 'divider' };
 
 export interface SlackPayload {
@@ -64,23 +77,25 @@ function isChatbot(input: ChatbotNotification | PlainTextMessage): input is Chat
  * Block Kit for a notification: a header, the description in sections of at most 3,000 characters
  * (cut between entries, which are separated by blank lines), the next steps, and a context line;
  * never more than 50 blocks. Plain text goes in preformatted sections.
+ *
+ * The notification's mrkdwn was escaped by the renderer; anyone else who may publish to the topic
+ * could send raw mrkdwn, so it is made inert again (`inertMrkdwn`) and the text objects are
+ * `verbatim`. Plain text is untrusted throughout.
  */
 export function toSlackBlocks(input: ChatbotNotification | PlainTextMessage): SlackPayload {
   if (isChatbot(input)) {
     const title = plainText(input.content.title ?? '') || 'estatescan';
-    const sections = chunk(input.content.description, slackLimits.sectionText);
-    const steps = (input.content.nextSteps ?? []).map((s) => `• ${s}`);
+    const sections = chunk(inertMrkdwn(input.content.description), slackLimits.sectionText);
+    const steps = (input.content.nextSteps ?? []).map((s) => `• ${inertMrkdwn(oneLine(s))}`);
     const tail: SlackBlock[] = [];
     if (steps.length) {
-      tail.push(
-        { type: 'divider' },
-        section(truncate(`*Next steps*\n${steps.join('\n')}`, slackLimits.sectionText)),
-      );
+      const text = `*Next steps*\n${steps.join('\n')}`;
+      tail.push({ type: 'divider' }, section(cut(text, slackLimits.sectionText, { codeSpans: true })));
     }
     const context = contextLine(input);
-    if (context) tail.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context }] });
+    if (context) tail.push({ type: 'context', elements: [mrkdwn(context)] });
     return {
-      text: truncate(
+      text: forSlack(
         input.metadata?.summary ? plainText(input.metadata.summary) : title,
         slackLimits.fallbackText,
       ),
@@ -89,24 +104,27 @@ export function toSlackBlocks(input: ChatbotNotification | PlainTextMessage): Sl
   }
   const title = input.subject?.trim() || 'estatescan';
   const fence = '```';
-  const sections = chunk(escapeSlack(input.text), slackLimits.sectionText - 2 * fence.length - 2).map(
+  const sections = chunk(inCodeBlock(input.text), slackLimits.sectionText - 2 * fence.length - 2).map(
     (text) => `${fence}\n${text}\n${fence}`,
   );
   return {
-    text: truncate(escapeSlack(title), slackLimits.fallbackText),
+    text: forSlack(title, slackLimits.fallbackText),
     blocks: [header(title), ...capSections(sections, slackLimits.blocks - 1)],
   };
 }
 
+/** plain_text: nothing formats or links there, but controls would still act, and links be copied. */
 function header(title: string): SlackBlock {
-  return {
-    type: 'header',
-    text: { type: 'plain_text', text: truncate(title, slackLimits.headerText), emoji: true },
-  };
+  const text = cut(defuseLinks(oneLine(title)), slackLimits.headerText);
+  return { type: 'header', text: { type: 'plain_text', text, emoji: true } };
+}
+
+function mrkdwn(text: string): MrkdwnText {
+  return { type: 'mrkdwn', text, verbatim: true };
 }
 
 function section(text: string): SlackBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
+  return { type: 'section', text: mrkdwn(text) };
 }
 
 /** At most `room` section blocks; when there are more, the last says how many were left out. */
@@ -125,12 +143,12 @@ function contextLine(n: ChatbotNotification): string | undefined {
     c.runId ? `run ${c.runId}` : undefined,
     c.part ? `part ${c.part}` : undefined,
   ].filter((p): p is string => Boolean(p));
-  return parts.length > 1 ? truncate(escapeSlack(parts.join(' · ')), 300) : undefined;
+  return parts.length > 1 ? forSlack(parts.join(' · '), 300) : undefined;
 }
 
 /**
  * Pieces of at most `max` characters: whole paragraphs (blank-line separated) where they fit, then
- * whole lines, then hard cuts.
+ * whole lines, then hard cuts, which split no grapheme, visible escape, entity or code span.
  */
 export function chunk(text: string, max: number): string[] {
   const pieces: string[] = [];
@@ -149,8 +167,14 @@ export function chunk(text: string, max: number): string[] {
       continue;
     }
     for (const line of paragraph.split('\n')) {
-      if (line.length <= max) push(line, '\n');
-      else for (let i = 0; i < line.length; i += max) push(line.slice(i, i + max), '\n');
+      let rest = line;
+      while (rest.length > max) {
+        // A grapheme longer than a whole section (never in practice) is cut anyway, to get on.
+        const at = cutIndex(rest, max, { codeSpans: true }) || max;
+        push(rest.slice(0, at), '\n');
+        rest = rest.slice(at);
+      }
+      push(rest, '\n');
     }
   }
   if (current) pieces.push(current);
@@ -170,14 +194,6 @@ function plainText(markdown: string): string {
       .replace(/\s+/g, ' ')
       .trim()
   );
-}
-
-function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /**
@@ -207,17 +223,31 @@ export async function postToSlack(
   }
   if (!response.ok) {
     const body = redact((await response.text().catch(() => '')).trim().slice(0, 200), webhookUrl);
-    const hint =
-      response.status === 404 || response.status === 403 || /no_service|invalid_token/.test(body)
-        ? 'The webhook was removed or revoked: create a new one and store its URL in the SSM parameter.'
-        : response.status === 400
-          ? 'Slack rejected the message format.'
-          : 'Slack may be unavailable; the message will be retried.';
+    const revoked = isRevoked(response.status, body);
+    const hint = revoked
+      ? 'The webhook was removed or revoked: create a new one and store its URL in the SSM parameter ' +
+        '(it is read again on the next attempt).'
+      : response.status === 400
+        ? 'Slack rejected the message format.'
+        : 'Slack may be unavailable; the message will be retried.';
     throw new NotificationError(
       `Slack refused the message: HTTP ${response.status}${body ? ` (${body})` : ''}. ${hint}`,
-      { destination: 'slack', status: response.status },
+      { destination: 'slack', status: response.status, ...(revoked ? { revoked } : {}) },
     );
   }
+}
+
+/**
+ * Whether Slack says the webhook itself is gone (removed, revoked, its channel archived or its
+ * workspace disabled), as opposed to this one message being refused or Slack being down.
+ */
+function isRevoked(status: number, body: string): boolean {
+  return (
+    status === 403 ||
+    status === 404 ||
+    status === 410 ||
+    /no_service|invalid_token|channel_is_archived|team_disabled/.test(body)
+  );
 }
 
 /** The message with every form of the secret URL taken out. */
@@ -249,18 +279,19 @@ function redactedError(error: unknown, url: string): Error {
 }
 
 /**
- * The webhook URL, read from an SSM SecureString on first use and kept for the container's life (a
- * failed read is not kept: the next invocation tries again).
+ * The webhook URL, read from an SSM SecureString on first use and again once it is older than
+ * `maxAgeMs` (default five minutes), so that a rotated webhook takes effect within minutes. A failed
+ * read is not kept, and the forwarder drops the URL as soon as Slack says it was revoked.
  */
-export function cachedWebhookUrl(ssm: Pick<SSMClient, 'send'>, parameterName: string): () => Promise<string> {
-  let cached: Promise<string> | undefined;
-  return () => {
-    cached ??= readWebhookUrl(ssm, parameterName).catch((error: unknown) => {
-      cached = undefined;
-      throw error;
-    });
-    return cached;
-  };
+export function cachedWebhookUrl(
+  ssm: Pick<SSMClient, 'send'>,
+  parameterName: string,
+  options: { maxAgeMs?: number; now?: () => number } = {},
+): CachedParameter<string> {
+  return cacheForAtMost(() => readWebhookUrl(ssm, parameterName), {
+    maxAgeMs: options.maxAgeMs ?? DEFAULT_PARAMETER_MAX_AGE_MS,
+    ...(options.now ? { now: options.now } : {}),
+  });
 }
 
 async function readWebhookUrl(ssm: Pick<SSMClient, 'send'>, parameterName: string): Promise<string> {
@@ -302,7 +333,8 @@ export interface SnsEvent {
 }
 
 export interface ForwarderDependencies {
-  webhookUrl: () => Promise<string>;
+  /** The webhook URL (see `cachedWebhookUrl`); forgotten when Slack says it was revoked. */
+  webhookUrl: CachedParameter<string>;
   fetchImpl?: typeof fetch;
   /** Structured log lines; never given the URL. */
   log?: (entry: Record<string, unknown>) => void;
@@ -318,8 +350,11 @@ export async function forwardSnsEvent(
   for (const record of event.Records ?? []) {
     const payload = toSlackBlocks(parseSnsMessage(record.Sns.Message, record.Sns.Subject ?? undefined));
     try {
-      await postToSlack(await deps.webhookUrl(), payload, deps.fetchImpl);
+      await postToSlack(await deps.webhookUrl.get(), payload, deps.fetchImpl);
     } catch (error) {
+      // A rotated webhook: the old URL is revoked before its container's cache expires. The retry
+      // (Lambda's, or the next message) reads the parameter again.
+      if (error instanceof NotificationError && error.context.revoked) deps.webhookUrl.forget();
       log({
         level: 'error',
         message: error instanceof Error ? error.message : 'Slack forwarding failed',

@@ -6,6 +6,7 @@
 import { CallerIdentityError } from '../aws/session.ts';
 import { type Environment, quietSdkNodeVersionWarning, readEnvironment } from '../config/environment.ts';
 import { EstatescanError, UsageError } from '../errors.ts';
+import { visible } from '../text/sanitize.ts';
 import { findingsCommand } from './commands/findings.ts';
 import { inventoryCommand } from './commands/inventory.ts';
 import { rulesCommand } from './commands/rules.ts';
@@ -49,12 +50,13 @@ export async function main(argv: string[], env: Environment, io: CommandIo): Pro
   } catch (error) {
     // No usable credentials is the environment's configuration: nothing was scanned (2), unlike a
     // run that finished with failed targets (3).
+    // Messages quote AWS errors and configuration values: shown, never run by the terminal.
     if (error instanceof UsageError || error instanceof CallerIdentityError) {
-      io.stderr(`estatescan ${command}: ${error.message}\n`);
+      io.stderr(`estatescan ${command}: ${visible(error.message, { lineBreaks: true })}\n`);
       return 2;
     }
     if (error instanceof EstatescanError) {
-      io.stderr(`estatescan ${command}: ${error.message}\n`);
+      io.stderr(`estatescan ${command}: ${visible(error.message, { lineBreaks: true })}\n`);
       return 3;
     }
     throw error;

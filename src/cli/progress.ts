@@ -3,6 +3,7 @@
  * otherwise (CI logs, files).
  */
 import type { TargetResult } from '../scan/run-inventory.ts';
+import { cut, forTerminal } from '../text/sanitize.ts';
 
 export interface Progress {
   targetDone(result: TargetResult, done: number, total: number): void;
@@ -19,10 +20,10 @@ export function createProgress(
   return {
     targetDone(result, done, total) {
       const status = result.status === 'ok' ? 'ok' : `${result.status} (${result.errors.length} errors)`;
-      const text = `[${done}/${total}] ${result.accountId} ${result.region} ${status}`;
+      const text = forTerminal(`[${done}/${total}] ${result.accountId} ${result.region} ${status}`);
       if (interactive) {
         const width = stream.columns ?? 80;
-        stream.write(`\r\x1b[2K${text.slice(0, width - 1)}`);
+        stream.write(`\r\x1b[2K${cut(text, width - 1)}`);
         drawn = true;
       } else {
         stream.write(`${text}\n`);

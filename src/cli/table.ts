@@ -1,4 +1,10 @@
-/** Plain-text tables and CSV for the terminal and for machines. */
+/**
+ * Plain-text tables and CSV for the terminal and for machines. Cells hold resource data (names,
+ * tags, messages, AWS errors): a table cell is made one line with every control, bidi and
+ * separator character shown (`forTerminal`), then cut; a CSV cell keeps its line breaks and tabs
+ * (quoted), shows the rest, and has spreadsheet formulas defused.
+ */
+import { forTerminal, visible } from '../text/sanitize.ts';
 
 export interface Column<T> {
   header: string;
@@ -9,12 +15,7 @@ export interface Column<T> {
 }
 
 export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
-  const cells = rows.map((row) =>
-    columns.map((c) => {
-      const text = String(c.value(row)).replace(/\s+/g, ' ');
-      return c.max && text.length > c.max ? `${text.slice(0, c.max - 1)}…` : text;
-    }),
-  );
+  const cells = rows.map((row) => columns.map((c) => forTerminal(String(c.value(row)), c.max)));
   const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((r) => (r[i] ?? '').length)));
   const line = (values: string[]) =>
     values
@@ -29,7 +30,7 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
 }
 
 function csvCell(value: string | number | undefined): string {
-  const text = value === undefined ? '' : String(value);
+  const text = value === undefined ? '' : visible(String(value), { lineBreaks: true });
   // A leading = + - @ (or tab, carriage return) would run as a formula in a spreadsheet.
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;

@@ -60,9 +60,9 @@ export interface LambdaEnvironment {
   /**
    * `TARGET_ACCOUNTS` (comma list or `organization`; default: the function's own account),
    * `EXCLUDE_ACCOUNTS` (comma list), `TARGET_REGIONS` (comma list or `all`; default: `AWS_REGION`),
-   * `MEMBER_ROLE_NAME`, `EXTERNAL_ID`, `ASSUME_ROLE_IN_CALLER_ACCOUNT` (default `true`: the
-   * function's own role may only assume the member role, so its own account is read through the
-   * member role too).
+   * `MEMBER_ROLE_NAME`, `EXTERNAL_ID` (see `externalIdParameter`), `ASSUME_ROLE_IN_CALLER_ACCOUNT`
+   * (default `true`: the function's own role may only assume the member role, so its own account is
+   * read through the member role too).
    */
   targets: TargetSettings;
   /** `TARGET_CONCURRENCY`, `ITEM_CONCURRENCY`, `MAX_ATTEMPTS`, `RETRY_MODE` (`adaptive`|`standard`). */
@@ -73,7 +73,16 @@ export interface LambdaEnvironment {
   configFile?: string;
   /** `SLACK_WEBHOOK_PARAMETER`: the SSM SecureString holding the Slack webhook URL (the forwarder). */
   slackWebhookParameter?: string;
+  /**
+   * `EXTERNAL_ID_PARAMETER`: the SSM SecureString holding the external id, read at run time by the
+   * functions that assume the member role (the deployment's way; `EXTERNAL_ID` gives the value
+   * itself, for in-process use).
+   */
+  externalIdParameter?: string;
 }
+
+/** An SSM parameter name as the deployment gives it: a path from the root. */
+const parameterNamePattern = /^\/[\w./-]{1,1010}$/;
 
 export const DEFAULT_INLINE_TARGET_LIMIT = 10;
 
@@ -160,6 +169,15 @@ export function readLambdaEnvironment(env: NodeJS.ProcessEnv = process.env): Lam
       `INLINE_TARGET_LIMIT: a whole number from 0 to 1000 (got "${text('INLINE_TARGET_LIMIT')}")`,
     );
   }
+  const externalIdParameter = text('EXTERNAL_ID_PARAMETER');
+  if (externalIdParameter !== undefined && !parameterNamePattern.test(externalIdParameter)) {
+    problems.push(
+      `EXTERNAL_ID_PARAMETER: an SSM parameter name starting with / (got "${externalIdParameter.slice(0, 100)}")`,
+    );
+  }
+  if (externalIdParameter !== undefined && text('EXTERNAL_ID') !== undefined) {
+    problems.push('EXTERNAL_ID and EXTERNAL_ID_PARAMETER are both set: set only one');
+  }
   if (problems.length || !targets.success || !performance.success || !limit.success) {
     throw new ConfigurationError(
       `The function's environment is misconfigured:\n  ${problems.join('\n  ')}\n` +
@@ -180,5 +198,6 @@ export function readLambdaEnvironment(env: NodeJS.ProcessEnv = process.env): Lam
     inlineTargetLimit: limit.data,
     ...(text('CONFIG_FILE') ? { configFile: text('CONFIG_FILE') } : {}),
     ...(text('SLACK_WEBHOOK_PARAMETER') ? { slackWebhookParameter: text('SLACK_WEBHOOK_PARAMETER') } : {}),
+    ...(externalIdParameter ? { externalIdParameter } : {}),
   };
 }

@@ -1,8 +1,10 @@
 /**
  * Evaluation: runs the selected rules over one target's snapshot and turns their results into
  * findings. A rule whose sources failed is skipped (and said so), never run on partial data: the
- * reconciler must not resolve findings it could not see.
+ * reconciler must not resolve findings it could not see. Every finding leaves within the finding
+ * budgets (`findings/budget.ts`), whatever its rule put in it.
  */
+import { boundedEvidence, boundedText, findingBudget } from '../findings/budget.ts';
 import { findingId } from '../findings/finding-id.ts';
 import type { Finding, Severity } from '../findings/types.ts';
 import type { Snapshot, SourceId } from '../inventory/types.ts';
@@ -93,9 +95,12 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluationOptions)
         resourceType: rule.resourceType,
         resourceId: result.resourceId,
         ...(result.resourceArn ? { resourceArn: result.resourceArn } : {}),
-        message: result.message,
-        evidence: { ...result.evidence, ...(override ? { severityOverriddenTo: override } : {}) },
-        remediation: remediationText(rule, result.cli),
+        message: boundedText(result.message, findingBudget.message),
+        evidence: boundedEvidence({
+          ...result.evidence,
+          ...(override ? { severityOverriddenTo: override } : {}),
+        }),
+        remediation: boundedText(remediationText(rule, result.cli), findingBudget.remediation),
         firstSeen: now,
         lastSeen: now,
       };

@@ -47,7 +47,10 @@ export interface BaselineSummary {
   /** Open findings by severity. */
   open: Partial<Record<Severity, number>>;
   suppressed: number;
-  /** The most severe few, for the summary message. */
+  /**
+   * The most severe few, for the summary message, without their evidence (`{}`): the summary is
+   * stored in the target's state item, which must stay small whatever the findings hold.
+   */
   top: Finding[];
   /**
    * The rules of every open finding, most severe first, for the message's `ruleId` attribute.

@@ -18,6 +18,11 @@
  * are archived by DynamoDB's TTL after the retention period. The stream (new and old images) feeds
  * the notifier.
  *
+ * Every item is measured before it is sent (`item-size.ts`): one over the budget is refused with an
+ * `ItemTooLargeError` naming its target and kind, and `applyTarget` checks all of a target's items
+ * before it writes the first. Inventory rows are cut to fit their item (`rowsTotal` says how many
+ * there were).
+ *
  * A state machine run writes its `RUN#<id>` items piece by piece: `plan` its plan item, each
  * `scan-target` its run target item, the map's RecordFailure state (a `dynamodb:putItem` task in
  * serverless.yml, which must build the same item) the run target item of a target whose scan failed
@@ -25,7 +30,7 @@
  * the partition and writes the summary.
  */
 import { createHash } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
@@ -37,6 +42,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '../inventory/concurrency.ts';
 import { ConcurrentUpdateError } from './errors.ts';
+import { assertItemFits, fitInventoryRows, type ItemContext, marshallOptions } from './item-size.ts';
 import type { ReconcileResult, StoredFinding, TargetState } from './reconcile.ts';
 import {
   caughtError,
@@ -57,8 +63,6 @@ import { severities } from './types.ts';
 const DAY_SECONDS = 86_400;
 /** How long resolved findings, events and run records stay before TTL archives them. */
 export const RETENTION_DAYS = { resolvedFindings: 90, events: 400, runs: 90 };
-/** Inventory rows above this many gzipped bytes are not stored (the counts always are). */
-const INVENTORY_ROWS_LIMIT = 300_000;
 
 const targetKey = (accountId: string, region: string) => `TARGET#${accountId}#${region}`;
 const ttlAfter = (iso: string, days: number) => Math.floor(Date.parse(iso) / 1000) + days * DAY_SECONDS;
@@ -121,9 +125,13 @@ export class DynamoDbFindingStore implements FindingStore {
     readonly tableName: string,
     private readonly concurrency = 8,
   ) {
-    this.#doc = DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-    });
+    this.#doc = DynamoDBDocumentClient.from(client, { marshallOptions });
+  }
+
+  /** Puts an item after checking its size (`ItemTooLargeError` over the budget, nothing sent). */
+  async #put(item: Record<string, unknown>, context: ItemContext): Promise<void> {
+    assertItemFits(item, context);
+    await this.#doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
   async #query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
@@ -171,24 +179,57 @@ export class DynamoDbFindingStore implements FindingStore {
       );
       return current.Item?.[field] === runId;
     };
-    await mapWithConcurrency(result.writes, this.concurrency, async (finding) => {
-      const sk = `FINDING#${finding.findingId}`;
+    // Every item is built and measured before the first is sent: a target with an item over the
+    // budget writes nothing, rather than findings without the state that marks them applied.
+    const items = result.writes.map((finding) => ({
+      finding,
+      item: {
+        PK: pk,
+        SK: `FINDING#${finding.findingId}`,
+        itemType: 'finding',
+        GSI1PK: `STATUS#${finding.status}#${finding.severity}`,
+        GSI1SK: `${finding.accountId}#${finding.region}#${finding.ruleId}#${finding.findingId}`,
+        ...(finding.status === 'resolved' && finding.resolvedAt
+          ? { ttl: ttlAfter(finding.resolvedAt, RETENTION_DAYS.resolvedFindings) }
+          : {}),
+        ...finding,
+      },
+      event: {
+        PK: pk,
+        SK: `EVENT#${finding.findingId}#${finding.lastChangedAt}#${finding.lastChange}`,
+        itemType: 'event',
+        GSI1PK: `HISTORY#${finding.findingId}`,
+        GSI1SK: finding.lastChangedAt,
+        ttl: ttlAfter(finding.lastChangedAt, RETENTION_DAYS.events),
+        findingId: finding.findingId,
+        at: finding.lastChangedAt,
+        runId: finding.lastChangedRunId,
+        change: finding.lastChange,
+        severity: finding.severity,
+        status: finding.status,
+      } satisfies Record<string, unknown> & FindingEvent,
+    }));
+    const stateItem = {
+      PK: pk,
+      SK: 'STATE',
+      itemType: 'target-state',
+      ...result.state,
+      // The notifier announces a target's baseline once, from this item's insertion.
+      ...(result.baseline ? { baselineSummary: result.baseline } : {}),
+    };
+    for (const { item, event } of items) {
+      assertItemFits(item, { kind: 'finding', key: item.SK, accountId, region });
+      assertItemFits(event, { kind: 'event', key: event.SK, accountId, region });
+    }
+    assertItemFits(stateItem, { kind: 'target-state', key: stateItem.SK, accountId, region });
+    await mapWithConcurrency(items, this.concurrency, async ({ finding, item, event }) => {
+      const sk = item.SK;
       const before = expected?.findingRunIds[finding.findingId];
       try {
         await this.#doc.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: {
-              PK: pk,
-              SK: sk,
-              itemType: 'finding',
-              GSI1PK: `STATUS#${finding.status}#${finding.severity}`,
-              GSI1SK: `${finding.accountId}#${finding.region}#${finding.ruleId}#${finding.findingId}`,
-              ...(finding.status === 'resolved' && finding.resolvedAt
-                ? { ttl: ttlAfter(finding.resolvedAt, RETENTION_DAYS.resolvedFindings) }
-                : {}),
-              ...finding,
-            },
+            Item: item,
             // Only over what this run read (another run's write is a conflict), and never twice
             // for one run (a run re-applied after a crash must not announce through the stream again).
             ...(before === undefined
@@ -205,25 +246,7 @@ export class DynamoDbFindingStore implements FindingStore {
         return;
       }
       applied.push(finding.findingId);
-      await this.#doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            PK: pk,
-            SK: `EVENT#${finding.findingId}#${finding.lastChangedAt}#${finding.lastChange}`,
-            itemType: 'event',
-            GSI1PK: `HISTORY#${finding.findingId}`,
-            GSI1SK: finding.lastChangedAt,
-            ttl: ttlAfter(finding.lastChangedAt, RETENTION_DAYS.events),
-            findingId: finding.findingId,
-            at: finding.lastChangedAt,
-            runId: finding.lastChangedRunId,
-            change: finding.lastChange,
-            severity: finding.severity,
-            status: finding.status,
-          } satisfies Record<string, unknown> & FindingEvent,
-        }),
-      );
+      await this.#doc.send(new PutCommand({ TableName: this.tableName, Item: event }));
     });
     if (conflict) throw new ConcurrentUpdateError(accountId, region, applied);
     // Written last: it marks the run as applied to this target.
@@ -231,14 +254,7 @@ export class DynamoDbFindingStore implements FindingStore {
       await this.#doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            PK: pk,
-            SK: 'STATE',
-            itemType: 'target-state',
-            ...result.state,
-            // The notifier announces a target's baseline once, from this item's insertion.
-            ...(result.baseline ? { baselineSummary: result.baseline } : {}),
-          },
+          Item: stateItem,
           ...(expected === undefined ? {} : writtenOver('lastRunId', expected.stateRunId)),
         }),
       );
@@ -263,23 +279,23 @@ export class DynamoDbFindingStore implements FindingStore {
       }),
     );
     if (stored.Item?.inventoryHash === hash) return { written: false };
-    const rows = gzipSync(json);
-    await this.#doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          PK: pk,
-          SK: 'INVENTORY',
-          itemType: 'inventory',
-          accountId: inventory.accountId,
-          region: inventory.region,
-          at: inventory.at,
-          runId: inventory.runId,
-          counts: inventory.counts,
-          inventoryHash: hash,
-          ...(rows.byteLength <= INVENTORY_ROWS_LIMIT ? { rowsGzip: rows } : { rowsOmitted: true }),
-        },
-      }),
+    const fitted = fitInventoryRows(inventory.rows ?? []);
+    await this.#put(
+      {
+        PK: pk,
+        SK: 'INVENTORY',
+        itemType: 'inventory',
+        accountId: inventory.accountId,
+        region: inventory.region,
+        at: inventory.at,
+        runId: inventory.runId,
+        counts: inventory.counts,
+        inventoryHash: hash,
+        rowsGzip: fitted.gzip,
+        // Only the first rows fit: say how many there were (the counts cover them all).
+        ...(fitted.rows.length < fitted.total ? { rowsTotal: fitted.total } : {}),
+      },
+      { kind: 'inventory', key: 'INVENTORY', accountId: inventory.accountId, region: inventory.region },
     );
     return { written: true };
   }
@@ -302,6 +318,7 @@ export class DynamoDbFindingStore implements FindingStore {
       ...(item.rowsGzip
         ? { rows: JSON.parse(gunzipSync(item.rowsGzip as Uint8Array).toString('utf8')) }
         : {}),
+      ...(typeof item.rowsTotal === 'number' ? { rowsTotal: item.rowsTotal } : {}),
     };
   }
 
@@ -311,49 +328,44 @@ export class DynamoDbFindingStore implements FindingStore {
   }
 
   async recordRunSummary(summary: RunSummaryRecord): Promise<void> {
-    await this.#doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          PK: runItemKeys.partition(summary.runId),
-          SK: runItemKeys.summary,
-          itemType: 'run',
-          GSI1PK: 'RUNS',
-          GSI1SK: `${summary.startedAt}#${summary.runId}`,
-          ttl: runItemsTtl(summary.startedAt),
-          ...summary,
-        },
-      }),
+    await this.#put(
+      {
+        PK: runItemKeys.partition(summary.runId),
+        SK: runItemKeys.summary,
+        itemType: 'run',
+        GSI1PK: 'RUNS',
+        GSI1SK: `${summary.startedAt}#${summary.runId}`,
+        ttl: runItemsTtl(summary.startedAt),
+        ...summary,
+      },
+      { kind: 'run', key: runItemKeys.summary, runId: summary.runId },
     );
   }
 
   async recordRunPlan(plan: RunPlanRecord): Promise<void> {
-    await this.#doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          PK: runItemKeys.partition(plan.runId),
-          SK: runItemKeys.plan,
-          itemType: 'run-plan',
-          ttl: runItemsTtl(plan.startedAt),
-          ...plan,
-        },
-      }),
+    await this.#put(
+      {
+        PK: runItemKeys.partition(plan.runId),
+        SK: runItemKeys.plan,
+        itemType: 'run-plan',
+        ttl: runItemsTtl(plan.startedAt),
+        ...plan,
+      },
+      { kind: 'run-plan', key: runItemKeys.plan, runId: plan.runId },
     );
   }
 
   async recordRunTarget(run: { runId: string; startedAt: string }, target: RunTargetRecord): Promise<void> {
-    await this.#doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          PK: runItemKeys.partition(run.runId),
-          SK: runItemKeys.target(target.accountId, target.region),
-          itemType: 'run-target',
-          ttl: runItemsTtl(run.startedAt),
-          ...target,
-        },
-      }),
+    const sk = runItemKeys.target(target.accountId, target.region);
+    await this.#put(
+      {
+        PK: runItemKeys.partition(run.runId),
+        SK: sk,
+        itemType: 'run-target',
+        ttl: runItemsTtl(run.startedAt),
+        ...target,
+      },
+      { kind: 'run-target', key: sk, accountId: target.accountId, region: target.region, runId: run.runId },
     );
   }
 

@@ -109,7 +109,8 @@ export function baselineSummary(
     at,
     open,
     suppressed: findings.filter((f) => f.status === 'suppressed').length,
-    top: openFindings.slice(0, TOP_IN_BASELINE),
+    // The summary travels in the target's state item and in messages: never with evidence.
+    top: openFindings.slice(0, TOP_IN_BASELINE).map((f) => ({ ...f, evidence: {} })),
     ruleIds: [...new Set(openFindings.map((f) => f.ruleId))],
   };
 }

@@ -6,6 +6,7 @@
 import type { InventoryRow } from '../inventory/rows.ts';
 import type { CollectionError } from '../inventory/types.ts';
 import { ConcurrentUpdateError } from './errors.ts';
+import { assertItemFits, fitInventoryRows } from './item-size.ts';
 import type { ReconcileResult, StoredFinding, TargetState } from './reconcile.ts';
 import type { FindingStatus, Severity } from './types.ts';
 
@@ -96,8 +97,12 @@ export interface StoredInventory {
   at: string;
   runId: string;
   counts: Record<string, number>;
-  /** Absent when the rows did not fit in one item; the counts always do. */
+  /**
+   * The rows, each field within its budget; only the first ones when they did not all fit in one
+   * item (then `rowsTotal` says how many there were; the counts always cover them all).
+   */
   rows?: InventoryRow[];
+  rowsTotal?: number;
 }
 
 export interface FindingStore {
@@ -199,7 +204,10 @@ function matches(finding: StoredFinding, query: FindingQuery): boolean {
   );
 }
 
-/** An in-memory store with the same behaviour, for tests of the core. */
+/**
+ * An in-memory store with the same behaviour, for tests of the core: the same conditions, and the
+ * same item-size check on the items the DynamoDB adapter would write (their keys approximated).
+ */
 export class MemoryFindingStore implements FindingStore {
   readonly findings = new Map<string, StoredFinding>();
   readonly states = new Map<string, TargetState>();
@@ -230,6 +238,32 @@ export class MemoryFindingStore implements FindingStore {
     if (result.duplicate) return { written: [] };
     const { accountId, region, lastRunId: runId } = result.state;
     const stateKey = `${accountId}/${region}`;
+    const pk = `TARGET#${accountId}#${region}`;
+    // Like the DynamoDB adapter: every item measured before the first is written.
+    for (const finding of result.writes) {
+      const sk = `FINDING#${finding.findingId}`;
+      assertItemFits(
+        {
+          PK: pk,
+          SK: sk,
+          itemType: 'finding',
+          GSI1PK: `STATUS#${finding.status}#${finding.severity}`,
+          GSI1SK: `${accountId}#${region}#${finding.ruleId}#${finding.findingId}`,
+          ...finding,
+        },
+        { kind: 'finding', key: sk, accountId, region },
+      );
+    }
+    assertItemFits(
+      {
+        PK: pk,
+        SK: 'STATE',
+        itemType: 'target-state',
+        ...result.state,
+        ...(result.baseline ? { baselineSummary: result.baseline } : {}),
+      },
+      { kind: 'target-state', key: 'STATE', accountId, region },
+    );
     // The DynamoDB adapter's conditions, in memory: only over what the run read.
     const applied: string[] = [];
     for (const finding of result.writes) {
@@ -262,24 +296,60 @@ export class MemoryFindingStore implements FindingStore {
 
   async saveInventory(inventory: StoredInventory) {
     const key = `${inventory.accountId}/${inventory.region}`;
+    const fitted = fitInventoryRows(inventory.rows ?? []);
+    const { rows: _rows, rowsTotal: _total, ...rest } = inventory;
+    const stored: StoredInventory = {
+      ...structuredClone(rest),
+      rows: fitted.rows,
+      ...(fitted.rows.length < fitted.total ? { rowsTotal: fitted.total } : {}),
+    };
     const before = this.inventories.get(key);
-    if (before && JSON.stringify(before.rows) === JSON.stringify(inventory.rows)) return { written: false };
-    this.inventories.set(key, structuredClone(inventory));
+    if (before && JSON.stringify(before.rows) === JSON.stringify(stored.rows)) return { written: false };
+    const { rows: _kept, ...item } = stored;
+    assertItemFits(
+      { PK: `TARGET#${key}`, SK: 'INVENTORY', itemType: 'inventory', ...item, rowsGzip: fitted.gzip },
+      { kind: 'inventory', key: 'INVENTORY', accountId: inventory.accountId, region: inventory.region },
+    );
+    this.inventories.set(key, stored);
     this.writes++;
     return { written: true };
   }
 
   async recordRun(run: RunRecord) {
+    assertItemFits(
+      { PK: `RUN#${run.runId}`, SK: 'SUMMARY', itemType: 'run', ...runSummaryOf(run) },
+      { kind: 'run', key: 'SUMMARY', runId: run.runId },
+    );
+    for (const target of run.targets) this.#checkRunTarget(run.runId, target);
     this.runs.push(structuredClone(run));
     this.writes += 1 + run.targets.length;
   }
 
   async recordRunPlan(plan: RunPlanRecord) {
+    assertItemFits(
+      { PK: `RUN#${plan.runId}`, SK: 'PLAN', itemType: 'run-plan', ...plan },
+      { kind: 'run-plan', key: 'PLAN', runId: plan.runId },
+    );
     this.runPlans.set(plan.runId, structuredClone(plan));
     this.writes++;
   }
 
+  #checkRunTarget(runId: string, target: RunTargetRecord) {
+    const sk = `TARGET#${target.accountId}#${target.region}`;
+    assertItemFits(
+      { PK: `RUN#${runId}`, SK: sk, itemType: 'run-target', ...target },
+      {
+        kind: 'run-target',
+        key: sk,
+        accountId: target.accountId,
+        region: target.region,
+        runId,
+      },
+    );
+  }
+
   async recordRunTarget(run: { runId: string }, target: RunTargetRecord) {
+    this.#checkRunTarget(run.runId, target);
     let targets = this.runTargets.get(run.runId);
     if (!targets) {
       targets = new Map();
@@ -298,6 +368,10 @@ export class MemoryFindingStore implements FindingStore {
   }
 
   async recordRunSummary(summary: RunSummaryRecord) {
+    assertItemFits(
+      { PK: `RUN#${summary.runId}`, SK: 'SUMMARY', itemType: 'run', ...summary },
+      { kind: 'run', key: 'SUMMARY', runId: summary.runId },
+    );
     const run = runOfSummary(structuredClone(summary));
     this.runs.push({ ...run, targets: (await this.loadRun(summary.runId)).targets });
     this.writes++;

@@ -32,8 +32,11 @@ export type SourceId = (typeof sourceIds)[number];
 export interface CollectionError {
   accountId: string;
   region: string;
-  /** `scan-target`: the target's whole scan failed (a Lambda invocation the state machine caught). */
-  source: SourceId | 'credentials' | 'plan' | 'scan-target';
+  /**
+   * `scan-target`: the target's whole scan failed (a Lambda invocation the state machine caught);
+   * `store`: its findings could not be saved.
+   */
+  source: SourceId | 'credentials' | 'plan' | 'scan-target' | 'store';
   /** `service:Operation`, e.g. `ec2:DescribeInstances`. */
   operation: string;
   /** The AWS error code, e.g. `AccessDenied`, `RequestLimitExceeded`. */

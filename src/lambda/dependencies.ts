@@ -11,6 +11,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { type Notifier, SnsNotifier } from '../alerts/notifier.ts';
 import { cachedWebhookUrl } from '../alerts/slack.ts';
 import { clientConfig } from '../aws/clients.ts';
+import type { CachedParameter } from '../aws/parameter-cache.ts';
 import { ScanSession } from '../aws/session.ts';
 import { type ConfigFile, loadConfig } from '../config/config-file.ts';
 import { type LambdaEnvironment, readLambdaEnvironment } from '../config/environment.ts';
@@ -19,19 +20,23 @@ import { UsageError } from '../errors.ts';
 import { DynamoDbFindingStore } from '../findings/dynamodb-store.ts';
 import type { FindingStore } from '../findings/store.ts';
 import { sessionSettings } from '../scan/run-settings.ts';
+import { cachedExternalId } from './external-id.ts';
 import { logger, tracer } from './logger.ts';
 
 export interface Dependencies {
   readonly env: LambdaEnvironment;
   /** The home region: STS, Organizations, the table, the topic and the state machine live there. */
   region(): string;
-  /** A scan session for one run (the caller's identity, credentials per account, API call counts). */
+  /**
+   * A scan session for one run (the caller's identity, credentials per account, API call counts),
+   * with the external id from `EXTERNAL_ID_PARAMETER` when one is named.
+   */
   openSession(runId: string): Promise<ScanSession>;
   store(): FindingStore;
   notifier(): Notifier;
   stepFunctions(): Pick<SFNClient, 'send'>;
-  /** The Slack webhook URL from SSM, read once and cached (the forwarder). */
-  slackWebhookUrl(): () => Promise<string>;
+  /** The Slack webhook URL from SSM, cached for a few minutes at most (the forwarder). */
+  slackWebhookUrl(): CachedParameter<string>;
   /** The packaged configuration file (`CONFIG_FILE`), or none. */
   scanConfig(knownRuleIds: ReadonlySet<string>): Promise<ConfigFile>;
   now(): Date;
@@ -68,21 +73,28 @@ export function createDependencies(
   const config = () => clientConfig(region(), undefined, aws);
   const dynamodb = once(() => tracer.captureAWSv3Client(new DynamoDBClient(config())));
   const sns = once(() => tracer.captureAWSv3Client(new SNSClient(config())));
+  const ssm = once(() => tracer.captureAWSv3Client(new SSMClient(config())));
+  const externalIdParameter = env.externalIdParameter;
+  const externalId = once(() =>
+    externalIdParameter ? cachedExternalId(ssm(), externalIdParameter) : undefined,
+  );
   let scanConfig: Promise<ConfigFile> | undefined;
 
   return {
     env,
     region,
-    openSession: (runId) =>
-      ScanSession.create(
+    openSession: async (runId) => {
+      const fromParameter = await externalId()?.get();
+      return ScanSession.create(
         sessionSettings({
           homeRegion: region(),
           ...(env.endpoint ? { endpoint: env.endpoint } : {}),
-          targets: env.targets,
+          targets: fromParameter ? { ...env.targets, externalId: fromParameter } : env.targets,
           performance: env.performance,
           runId,
         }),
-      ),
+      );
+    },
     store: once(
       () =>
         new DynamoDbFindingStore(
@@ -105,7 +117,7 @@ export function createDependencies(
             'holds the Slack incoming webhook URL.',
         );
       }
-      return cachedWebhookUrl(tracer.captureAWSv3Client(new SSMClient(config())), parameterName);
+      return cachedWebhookUrl(ssm(), parameterName);
     }),
     scanConfig: (knownRuleIds) => {
       scanConfig ??= loadScanConfig(env.configFile, knownRuleIds).catch((error: unknown) => {

@@ -7,11 +7,29 @@
  * input): unknown keys are errors. The inputs the state machine builds (`scan-target`, `summarize`)
  * tolerate extra keys (a map item carries the run's `ttl` for the RecordFailure state, and a state
  * may carry more of the execution's data along); the keys they read are checked all the same.
+ *
+ * Lists and strings are bounded before anything looks at their items (`eventLimits`): a 2 MB rule
+ * id or 50,000 account ids is refused at once with one short problem, the typo suggestions only
+ * ever compare short strings, and the error lists at most 20 problems (see InvalidEventError).
  */
 import * as z from 'zod';
 import { accountIdPattern, issuePath, regionPattern } from '../config/settings.ts';
 import { runIdPattern } from '../scan/run-id.ts';
-import { InvalidEventError } from './errors.ts';
+import { InvalidEventError, MAX_LISTED_PROBLEMS } from './errors.ts';
+
+/** The bounds of a person-typed event, checked before its items are. */
+export const eventLimits = {
+  /** Account ids in one request; `"organization"` names any number. */
+  accounts: 1_000,
+  /** Regions in one request: about three times the regions AWS has; `"all"` names every one. */
+  regions: 100,
+  /** Rule ids in one request, per known rule (a few repeated ids are harmless). */
+  rulesPerKnownRule: 2,
+  /** The longest rule id looked at (the longest real one is about 40 characters). */
+  ruleIdLength: 128,
+  /** The longest string a "did you mean" compares: the edit distance is quadratic. */
+  suggestionInput: 128,
+} as const;
 
 /** How a value is quoted in a message: short, and typed when it is not a string. */
 function shown(value: unknown): string {
@@ -19,9 +37,17 @@ function shown(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
-  const text = JSON.stringify(value) ?? String(value);
+  // Cut before quoting: a huge string is not copied whole to show 60 characters of it.
+  const text = JSON.stringify(typeof value === 'string' ? value.slice(0, 100) : value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
+
+/** `1,000` */
+const counted = (n: number) => n.toLocaleString('en-US');
+
+/** The hint for one item given where a list belongs, when the item is short enough to quote. */
+const inAList = (value: string) =>
+  value.length <= 64 ? `; a single one still goes in a list: ["${value}"]` : '';
 
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -41,6 +67,7 @@ function editDistance(a: string, b: string): number {
 
 /** The candidate a typo most likely meant, if one is close enough. */
 export function closest(value: string, candidates: readonly string[]): string | undefined {
+  if (value.length > eventLimits.suggestionInput) return undefined;
   const typed = value.toLowerCase();
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
@@ -68,20 +95,18 @@ const regionName = z
   .string({ error: (issue) => `a region is a string like "eu-west-1" (got ${shown(issue.input)})` })
   .regex(regionPattern, { error: (issue) => `a region looks like "eu-west-1" (got ${shown(issue.input)})` });
 
-/** A non-empty list of `item`, or the one keyword (`organization`, `all`). */
+/** A non-empty list of at most `what.max` of `item`, or the one keyword (`organization`, `all`). */
 function listOrKeyword<T, K extends string>(
   keyword: K,
   item: z.ZodType<T>,
-  what: { items: string; example: string; looksLikeItem: RegExp },
+  what: { items: string; example: string; looksLikeItem: RegExp; max: number },
 ) {
   const list = z.array(item).min(1, `give at least one, or leave the key out for the default`);
   const expected = `must be "${keyword}" or a list of ${what.items}`;
   return z.unknown().transform((value, ctx): T[] | K => {
     if (value === keyword) return keyword;
     if (typeof value === 'string') {
-      const hint = what.looksLikeItem.test(value)
-        ? `; a single one still goes in a list: ["${value}"]`
-        : didYouMean(value, [keyword]);
+      const hint = what.looksLikeItem.test(value) ? inAList(value) : didYouMean(value, [keyword]);
       ctx.addIssue({ code: 'custom', message: `${expected} (got ${shown(value)}${hint})`, input: value });
       return z.NEVER;
     }
@@ -89,6 +114,14 @@ function listOrKeyword<T, K extends string>(
       ctx.addIssue({
         code: 'custom',
         message: `${expected}, e.g. ${what.example} (got ${shown(value)})`,
+        input: value,
+      });
+      return z.NEVER;
+    }
+    if (value.length > what.max) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `at most ${counted(what.max)} ${what.items} (got ${counted(value.length)}); "${keyword}" names them all`,
         input: value,
       });
       return z.NEVER;
@@ -106,19 +139,25 @@ const accounts = listOrKeyword('organization', accountId, {
   items: '12-digit account ids',
   example: '["111111111111"]',
   looksLikeItem: /^\d+$/,
+  max: eventLimits.accounts,
 });
 const regions = listOrKeyword('all', regionName, {
   items: 'regions',
   example: '["eu-west-1"]',
   looksLikeItem: /^[a-z]{2}-/,
+  max: eventLimits.regions,
 });
 
-/** A non-empty list of known rule ids; every unknown one is named, with the likeliest meant. */
+/**
+ * A non-empty list of known rule ids, at most `rulesPerKnownRule` per known rule; every unknown one
+ * is named, with the likeliest meant.
+ */
 function ruleIds(known: readonly string[]) {
   const knownSet = new Set(known);
+  const max = Math.max(1, known.length) * eventLimits.rulesPerKnownRule;
   return z.unknown().transform((value, ctx): string[] => {
     if (!Array.isArray(value)) {
-      const hint = typeof value === 'string' ? `; a single one still goes in a list: ["${value}"]` : '';
+      const hint = typeof value === 'string' ? inAList(value) : '';
       ctx.addIssue({
         code: 'custom',
         message: `must be a list of rule ids, e.g. ["s3-bucket-versioning-disabled"] (got ${shown(value)}${hint})`,
@@ -133,13 +172,23 @@ function ruleIds(known: readonly string[]) {
         input: value,
       });
     }
+    if (value.length > max) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `at most ${counted(max)} rule ids (got ${counted(value.length)}; there are ${known.length} rules), or leave "rules" out for every rule`,
+        input: value,
+      });
+      return z.NEVER;
+    }
     value.forEach((id, i) => {
       const message =
         typeof id !== 'string'
           ? `a rule id is a string (got ${shown(id)})`
           : knownSet.has(id)
             ? undefined
-            : `unknown rule id ${shown(id)}${didYouMean(id, known)}`;
+            : id.length > eventLimits.ruleIdLength
+              ? `a rule id has at most ${eventLimits.ruleIdLength} characters (got ${counted(id.length)} characters: ${shown(id)})`
+              : `unknown rule id ${shown(id)}${didYouMean(id, known)}`;
       if (message) ctx.addIssue({ code: 'custom', message, path: [i], input: id });
     });
     return value as string[];
@@ -251,8 +300,9 @@ function problemsOf(error: z.ZodError, allowedKeys: readonly string[]): string[]
     const path = issuePath(issue.path, { kebabCase: false });
     if (issue.code === 'unrecognized_keys') {
       const where = issue.path.length ? `${path}: ` : '';
-      return issue.keys.map((key) => {
-        const guess = issue.path.length ? undefined : closest(key, allowedKeys);
+      // Only the keys the message lists get a suggestion: 50,000 unknown keys cost no more than 20.
+      return issue.keys.map((key, i) => {
+        const guess = issue.path.length || i >= MAX_LISTED_PROBLEMS ? undefined : closest(key, allowedKeys);
         return `${where}unknown key ${shown(key)}${guess ? `; did you mean "${guess}"?` : ''}`;
       });
     }

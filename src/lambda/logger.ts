@@ -13,7 +13,13 @@ export const METRICS_NAMESPACE = 'Estatescan';
 
 export const logger = new Logger({ serviceName: SERVICE_NAME });
 export const metrics = new Metrics({ serviceName: SERVICE_NAME, namespace: METRICS_NAMESPACE });
-export const tracer = new Tracer({ serviceName: SERVICE_NAME });
+/**
+ * HTTPS capture is off: it records every `fetch` and `https` request's URL in the trace, and the
+ * one such request the functions make is the Slack forwarder's, whose URL path is the webhook's
+ * secret (anyone reading traces could post to the channel). The AWS calls are traced by
+ * `captureAWSv3Client` (dependencies.ts), which records the operation, not the URL.
+ */
+export const tracer = new Tracer({ serviceName: SERVICE_NAME, captureHTTPsRequests: false });
 
 export interface RunKeys {
   runId?: string;

@@ -13,20 +13,26 @@
  * A large request is handed to the state machine exactly as the schedule starts it: the plan's
  * input (`{ runId, accounts, regions, rules }`, see `planEventSchema`), so the run is planned again
  * there, its targets written to the runs bucket and read by the Distributed Map.
+ *
+ * A request narrows the deployment's targets, never widens them: accounts outside them are refused
+ * before any is touched (see `refuseAccountsOutsideTargets`).
  */
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { ScanSession } from '../aws/session.ts';
 import { ConfigurationError } from '../config/errors.ts';
+import type { TargetSettings } from '../config/settings.ts';
 import type { Rule } from '../engine/types.ts';
 import { EstatescanError } from '../errors.ts';
 import type { FindingChange } from '../findings/changes.ts';
 import type { Finding, Severity } from '../findings/types.ts';
 import type { CollectionError } from '../inventory/types.ts';
-import { planTargets } from '../scan/plan.ts';
+import { organizationAccounts, planTargets } from '../scan/plan.ts';
 import { newRunId, type RunMode } from '../scan/run-id.ts';
 import { enabledRules, planRequest, requestedTargets, ruleOptions } from '../scan/run-settings.ts';
 import { type RunDigest, summarizeRun } from '../scan/run-summary.ts';
 import { scanTargets } from '../scan/target-scan.ts';
 import type { Dependencies } from './dependencies.ts';
+import { InvalidEventError } from './errors.ts';
 import type { OnDemandEvent, PlanEvent } from './events.ts';
 import { appendRunKeys, logger } from './logger.ts';
 import { publishRunMetrics } from './run-metrics.ts';
@@ -82,6 +88,7 @@ export async function runOnDemand(
   const selected = enabledRules(rules, config, request.rules);
   const session = await deps.openSession(runId);
   try {
+    await refuseAccountsOutsideTargets(request, deps.env.targets, session);
     const plan = await planTargets(
       session,
       planRequest(requestedTargets(deps.env.targets, request), deps.region()),
@@ -161,6 +168,52 @@ async function startStateMachine(
     throw new EstatescanError(`states:StartExecution of ${stateMachineArn} returned no execution ARN`);
   logger.info('State machine started', { executionArn, targets: run.targets });
   return { runId: run.runId, mode: run.mode, executionArn, targets: run.targets };
+}
+
+/**
+ * Refuses a request for accounts the deployment does not scan, before any is touched: assuming the
+ * member role in an outside account would show that account the external id (its CloudTrail
+ * records the AssumeRole) and bring its data into the table. The deployment's targets are
+ * `TARGET_ACCOUNTS` (its own account when unset) less `EXCLUDE_ACCOUNTS`; with `organization`,
+ * the organization's ACTIVE accounts, listed as plan lists them.
+ */
+export async function refuseAccountsOutsideTargets(
+  request: Pick<OnDemandEvent, 'accounts'>,
+  configured: TargetSettings,
+  session: ScanSession,
+): Promise<void> {
+  if (request.accounts === undefined) return;
+  const hint =
+    'An on-demand scan may narrow the accounts the deployment scans (its targetAccounts and ' +
+    'excludeAccounts parameters), not widen them: change those parameters to scan other accounts.';
+  if (request.accounts === 'organization') {
+    if (configured.accounts === 'organization') return;
+    throw new InvalidEventError(
+      'scan',
+      [
+        'accounts: "organization" goes beyond the accounts this deployment scans (TARGET_ACCOUNTS lists them)',
+      ],
+      hint,
+    );
+  }
+  const excluded = new Set(configured.excludeAccounts);
+  let allowed: ReadonlySet<string>;
+  let outside: string;
+  if (configured.accounts === 'organization') {
+    allowed = new Set(await organizationAccounts(session));
+    outside = 'is not an ACTIVE account of the organization this deployment scans';
+  } else if (configured.accounts) {
+    allowed = new Set(configured.accounts);
+    outside = 'is not one of the accounts this deployment scans (TARGET_ACCOUNTS)';
+  } else {
+    allowed = new Set([session.callerAccountId]);
+    outside = `is not this deployment's own account ${session.callerAccountId}, the only one it scans (TARGET_ACCOUNTS is not set)`;
+  }
+  const problems = request.accounts.flatMap((accountId, i) => {
+    if (excluded.has(accountId)) return [`accounts[${i + 1}]: ${accountId} is excluded (EXCLUDE_ACCOUNTS)`];
+    return allowed.has(accountId) ? [] : [`accounts[${i + 1}]: ${accountId} ${outside}`];
+  });
+  if (problems.length > 0) throw new InvalidEventError('scan', problems, hint);
 }
 
 function changeLine(change: FindingChange): ChangeLine {

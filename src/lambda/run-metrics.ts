@@ -51,6 +51,9 @@ export function publishTargetMetrics(report: TargetScanReport): void {
   metrics.addMetric('TargetApiCalls', MetricUnit.Count, report.apiCalls.calls);
   metrics.addMetric('TargetApiThrottles', MetricUnit.Count, report.apiCalls.throttled);
   metrics.addMetric('TargetCollectionErrors', MetricUnit.Count, report.errorCount);
+  // 1 when the target's findings could not be saved (it is also counted in the run's TargetsFailed).
+  const unsaved = report.errors.some((e) => e.source === 'store');
+  metrics.addMetric('TargetSaveFailures', MetricUnit.Count, unsaved ? 1 : 0);
 }
 
 export function publishNotifyMetrics(result: { messages: number; failedSets: number }): void {

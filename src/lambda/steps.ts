@@ -5,6 +5,7 @@
  */
 import type { Rule } from '../engine/types.ts';
 import { runItemsTtl } from '../findings/dynamodb-store.ts';
+import { isPermanentWriteError } from '../findings/errors.ts';
 import { keptPlanErrors } from '../findings/store.ts';
 import type { Target } from '../inventory/types.ts';
 import { planTargets } from '../scan/plan.ts';
@@ -99,6 +100,9 @@ export async function planRun(
  * run's target item (for summarize), then returns a few numbers. What goes wrong in the target
  * (denied AssumeRole, a throttled or failed source) is in the outcome; only what goes wrong here
  * (STS for the caller, the table) throws, so the state machine retries it, then records the failure.
+ * A target whose findings can never be saved (an item over the size budget, a write DynamoDB
+ * refuses) is not worth those retries: its outcome is recorded as failed at once, with the error,
+ * and counted in the `TargetSaveFailures` metric.
  */
 export async function scanOneTarget(
   input: ScanTargetEvent,
@@ -111,7 +115,7 @@ export async function scanOneTarget(
   const session = await deps.openSession(input.runId);
   try {
     const store = deps.store();
-    const report = await scanTarget(session, input.target, {
+    const { report, saveError } = await scanTarget(session, input.target, {
       runId: input.runId,
       startedAt: input.startedAt,
       rules: enabledRules(rules, config, input.rules),
@@ -121,6 +125,12 @@ export async function scanOneTarget(
       // A dry run writes no findings, states or inventory: only its outcome, below.
       ...(dryRun ? {} : { store }),
     });
+    if (saveError !== undefined) {
+      // A passing fault (throttling past the SDK's retries, a network error): the state machine
+      // retries the target, then RecordFailure records it.
+      if (!isPermanentWriteError(saveError)) throw saveError;
+      logger.error('Target not saved', { error: saveError as Error });
+    }
     // Last: once it is written, the target is done (a retry rescans idempotently).
     await store.recordRunTarget(
       { runId: input.runId, startedAt: input.startedAt },

@@ -12,6 +12,7 @@
  * values up to 2048 characters.
  */
 import type { Finding, Severity } from '../findings/types.ts';
+import { cut } from '../text/sanitize.ts';
 import type { ScanReport } from './types.ts';
 
 export const asffLimits = {
@@ -65,11 +66,6 @@ export interface AsffFinding {
   ProductFields: Record<string, string>;
 }
 
-/** Cuts a string to `max` characters, ending with an ellipsis when it was longer. */
-export function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
 /**
  * Security Hub finding types (`namespace/category/classifier`). Exposure rules are network
  * reachability checks; everything else, end-of-life included, is a best-practice check (there is no
@@ -86,8 +82,8 @@ function evidenceToOther(evidence: Record<string, unknown>): Record<string, stri
   if (!entries.length) return undefined;
   return Object.fromEntries(
     entries.map(([key, value]) => [
-      truncate(key, asffLimits.otherKey),
-      truncate(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''), asffLimits.otherValue),
+      cut(key, asffLimits.otherKey),
+      cut(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''), asffLimits.otherValue),
     ]),
   );
 }
@@ -101,7 +97,7 @@ export function toAsff(finding: Finding, report: ScanReport): AsffFinding {
     'estatescan/version': report.generator.version,
   };
   if (finding.suppression) {
-    productFields['estatescan/suppression/reason'] = truncate(
+    productFields['estatescan/suppression/reason'] = cut(
       finding.suppression.reason,
       asffLimits.productFieldValue,
     );
@@ -122,12 +118,12 @@ export function toAsff(finding: Finding, report: ScanReport): AsffFinding {
     FirstObservedAt: finding.firstSeen,
     LastObservedAt: finding.lastSeen,
     Severity: { Label: severityLabels[finding.severity], Original: finding.severity },
-    Title: truncate(`${finding.title}: ${finding.resourceId}`, asffLimits.title),
+    Title: cut(`${finding.title}: ${finding.resourceId}`, asffLimits.title),
     // Description and Recommendation.Text must not be empty when present.
-    Description: truncate(finding.message || finding.title, asffLimits.description),
+    Description: cut(finding.message || finding.title, asffLimits.description),
     ...(finding.remediation.trim()
       ? {
-          Remediation: { Recommendation: { Text: truncate(finding.remediation, asffLimits.recommendation) } },
+          Remediation: { Recommendation: { Text: cut(finding.remediation, asffLimits.recommendation) } },
         }
       : {}),
     Resources: [

@@ -2,8 +2,9 @@
  * `--format html`: one self-contained page for people (auditors, architects, the engineer on call).
  * Inline CSS and JS, no external resources, so it opens offline from a mail attachment or a CI
  * artifact. Every value from the scan goes through `esc()`: resource names, tags and messages are
- * attacker-controllable text (anyone who can tag an instance can name it `<script>…`). The
- * Content-Security-Policy only lets the page's own script (by hash) run, as a second line of defence.
+ * attacker-controllable text (anyone who can tag an instance can name it `<script>…`, or reorder
+ * what a reader sees with a bidi override). The Content-Security-Policy only lets the page's own
+ * script (by hash) run, as a second line of defence.
  *
  * The page is a pure function of the report: "now" is the scan's `finishedAt`, so the same report
  * always renders the same page.
@@ -11,6 +12,8 @@
 import { createHash } from 'node:crypto';
 import { type Finding, type Severity, severities, severityRank } from '../findings/types.ts';
 import type { InventoryRow } from '../inventory/rows.ts';
+import { plural } from '../text/plural.ts';
+import { visible } from '../text/sanitize.ts';
 import { compareFindings, countByStatus } from './table.ts';
 import type { LifecycleEntry, ScanReport } from './types.ts';
 
@@ -43,9 +46,13 @@ const htmlEscapes: Record<string, string> = {
   "'": '&#39;',
 };
 
-/** Escapes text for element content and double- or single-quoted attribute values. */
+/**
+ * Escapes text for element content and double- or single-quoted attribute values. Controls, bidi
+ * and zero-width characters are shown (`\u202e`) first: a browser would apply them (and reorder
+ * the text around them); line breaks and tabs stay, for `<pre>` and pre-wrapped text.
+ */
 export function esc(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => htmlEscapes[c] ?? c);
+  return visible(String(value ?? ''), { lineBreaks: true }).replace(/[&<>"']/g, (c) => htmlEscapes[c] ?? c);
 }
 
 /** Already-escaped markup, so table helpers know not to escape it again. */
@@ -75,10 +82,6 @@ function htmlTable(
 }
 
 const severityBadge = (s: Severity) => raw(`<span class="sev sev-${esc(s)}">${esc(s)}</span>`);
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 /** "in 41 days", "3 months ago", "2.4 years ago". */
 function relative(days: number): string {

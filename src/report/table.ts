@@ -5,6 +5,8 @@
  */
 import { type Column, renderTable } from '../cli/table.ts';
 import { type Finding, type Severity, severities, severityRank } from '../findings/types.ts';
+import { plural } from '../text/plural.ts';
+import { forTerminal } from '../text/sanitize.ts';
 import type { ScanReport, TargetSummary } from './types.ts';
 
 /** Worst first, then by account, region, rule and resource, so every format lists findings alike. */
@@ -33,10 +35,6 @@ const findingColumns: Column<Finding>[] = [
   { header: 'message', value: (f) => f.message, max: 80 },
 ];
 
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 function statusSummary(findings: readonly Finding[]): string {
   const counts = countByStatus(findings);
   const parts = [`${counts.open} open`];
@@ -48,7 +46,7 @@ function statusSummary(findings: readonly Finding[]): string {
 function targetLine(t: TargetSummary, report: ScanReport): string {
   const errors = report.errors.filter((e) => e.accountId === t.accountId && e.region === t.region);
   const detail = errors.map((e) => `${e.operation} ${e.code}`).join('; ');
-  return `  ${t.status.padEnd(7)} ${t.accountId} ${t.region}${detail ? ` — ${detail}` : ''}`;
+  return `  ${t.status.padEnd(7)} ${forTerminal(`${t.accountId} ${t.region}${detail ? ` — ${detail}` : ''}`)}`;
 }
 
 export function renderFindingsTable(report: ScanReport): string {
@@ -86,7 +84,7 @@ export function renderFindingsTable(report: ScanReport): string {
       `\nRules not evaluated (${report.skippedRules.length})`,
       ...report.skippedRules.map(
         (s) =>
-          `  ${s.accountId} ${s.region} ${s.ruleId}: ${s.message.startsWith('not evaluated') ? s.message : `not evaluated: ${s.message}`}`,
+          `  ${forTerminal(`${s.accountId} ${s.region} ${s.ruleId}: ${s.message.startsWith('not evaluated') ? s.message : `not evaluated: ${s.message}`}`)}`,
       ),
     );
   }

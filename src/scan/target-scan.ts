@@ -12,17 +12,18 @@ import type { Severity } from '../findings/types.ts';
 import { mapWithConcurrency } from '../inventory/concurrency.ts';
 import type { CollectionError, Target } from '../inventory/types.ts';
 import type { ScanReport } from '../report/types.ts';
-import { persistTarget, type TargetPersistence } from './persist.ts';
+import {
+  MAX_REPORTED_ERRORS,
+  persistTarget,
+  saveErrorOf,
+  type TargetPersistence,
+  type TargetSaveFailure,
+} from './persist.ts';
 import type { TargetOutcome, TargetResult } from './run-inventory.ts';
 import { runScan } from './run-scan.ts';
 import type { RuleOptions } from './run-settings.ts';
 
-/**
- * Errors kept per target in its report and in its run target item (`summarize` reads every
- * target's item of a run, tens of thousands of them): a target that failed a thousand ways says so
- * in `errorCount` and keeps the first few.
- */
-export const MAX_REPORTED_ERRORS = 10;
+export { MAX_REPORTED_ERRORS };
 
 export interface ApiCallTotals {
   calls: number;
@@ -108,28 +109,40 @@ export function countBySeverity(
   return counts;
 }
 
+/**
+ * A target's report; one that could not be saved (`unsaved`) is `failed`, its save error first
+ * among its errors.
+ */
 export function targetReport(
   result: TargetResult,
   evaluation: TargetEvaluation | undefined,
   persisted: TargetPersistence | undefined,
   apiCalls: ApiCallTotals,
+  unsaved?: TargetSaveFailure,
 ): TargetScanReport {
   const findings = evaluation?.findings ?? [];
   const open = findings.filter((f) => f.status === 'open').length;
+  const errors = unsaved ? [saveErrorOf(unsaved), ...result.errors] : result.errors;
   return {
     accountId: result.accountId,
     region: result.region,
-    status: result.status,
+    status: unsaved ? 'failed' : result.status,
     findings: open,
     findingsBySeverity: countBySeverity(findings),
     suppressed: findings.length - open,
     changes: persisted?.changes.length ?? 0,
     baseline: Boolean(persisted?.baseline),
-    errors: result.errors.slice(0, MAX_REPORTED_ERRORS),
-    errorCount: result.errors.length,
+    errors: errors.slice(0, MAX_REPORTED_ERRORS),
+    errorCount: errors.length,
     durationMs: result.durationMs,
     apiCalls,
   };
+}
+
+/** One target's scan: its report, and why it could not be saved when it could not. */
+export interface TargetScan {
+  report: TargetScanReport;
+  saveError?: unknown;
 }
 
 /** One target, as the `scan-target` function scans it: collect, evaluate, reconcile and write. */
@@ -137,17 +150,23 @@ export async function scanTarget(
   session: ScanSession,
   target: Target,
   input: TargetScanInput,
-): Promise<TargetScanReport> {
-  const { reports } = await scanTargets(session, [target], { ...input, targetConcurrency: 1 });
+): Promise<TargetScan> {
+  const { reports, unsaved } = await scanTargets(session, [target], { ...input, targetConcurrency: 1 });
   const { calls, attempts, throttled } = session.counter.totals();
-  return { ...(reports[0] as TargetScanReport), apiCalls: { calls, attempts, throttled } };
+  return {
+    report: { ...(reports[0] as TargetScanReport), apiCalls: { calls, attempts, throttled } },
+    ...(unsaved[0] ? { saveError: unsaved[0].error } : {}),
+  };
 }
 
 export interface TargetsScan {
   reports: TargetScanReport[];
   /** The scan's report (findings, errors, inventory), for a response that shows them. */
   report: ScanReport;
+  /** The changes of the targets that were saved. */
   changes: FindingChange[];
+  /** Targets that could not be saved (their reports say `failed`); the others were saved all the same. */
+  unsaved: TargetSaveFailure[];
 }
 
 /**
@@ -171,18 +190,41 @@ export async function scanTargets(
   });
   const evaluationOf = new Map(evaluations.map((e) => [`${e.accountId}/${e.region}`, e]));
   const store = input.store;
-  const persisted = await mapWithConcurrency(results, input.targetConcurrency, async (result) => {
+  const outcomes = await mapWithConcurrency(results, input.targetConcurrency, async (result) => {
     const evaluation = evaluationOf.get(`${result.accountId}/${result.region}`);
     // A target that could not be reached has nothing to compare: its findings stay as they are.
     if (!evaluation || !store) return undefined;
-    return persistTarget(store, input.runId, input.startedAt, result, evaluation);
+    try {
+      return { persisted: await persistTarget(store, input.runId, input.startedAt, result, evaluation) };
+    } catch (error) {
+      return { unsaved: { accountId: result.accountId, region: result.region, error } };
+    }
   });
   const reports = results.map((result, i) =>
-    targetReport(result, evaluationOf.get(`${result.accountId}/${result.region}`), persisted[i], {
-      calls: 0,
-      attempts: 0,
-      throttled: 0,
-    }),
+    targetReport(
+      result,
+      evaluationOf.get(`${result.accountId}/${result.region}`),
+      outcomes[i]?.persisted,
+      { calls: 0, attempts: 0, throttled: 0 },
+      outcomes[i]?.unsaved,
+    ),
   );
-  return { reports, report, changes: persisted.flatMap((p) => p?.changes ?? []) };
+  const unsaved = outcomes.flatMap((o) => (o?.unsaved ? [o.unsaved] : []));
+  // The scan's report says so too: the target's summary is failed, its save error listed.
+  for (const failure of unsaved) {
+    const summary = report.targets.find(
+      (t) => t.accountId === failure.accountId && t.region === failure.region,
+    );
+    if (summary) {
+      summary.status = 'failed';
+      summary.errors++;
+    }
+    report.errors.push(saveErrorOf(failure));
+  }
+  return {
+    reports,
+    report,
+    changes: outcomes.flatMap((o) => o?.persisted?.changes ?? []),
+    unsaved,
+  };
 }

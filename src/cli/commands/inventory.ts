@@ -6,6 +6,7 @@ import { allSources } from '../../inventory/collect.ts';
 import { type InventoryRow, inventoryRows } from '../../inventory/rows.ts';
 import type { CollectionError, SourceId } from '../../inventory/types.ts';
 import { collectTargets, type TargetResult } from '../../scan/run-inventory.ts';
+import { forTerminal } from '../../text/sanitize.ts';
 import type { CommandIo } from '../io.ts';
 import { parseCommandArgs, targetOptionSpec, targetOptionsHelp, toRunOptions } from '../options.ts';
 import { createProgress } from '../progress.ts';
@@ -170,7 +171,7 @@ export async function inventoryCommand(args: string[], env: Environment, io: Com
       const failed = results.filter((r) => r.status !== 'ok').length + planErrors.length;
       io.stderr(
         `estatescan: ${failed} of ${results.length + planErrors.length} targets incomplete, ${errors.length} errors:\n` +
-          `${errors.map((e) => `  ${e.accountId} ${e.region} ${e.operation} ${e.code}${e.resourceId ? ` (${e.resourceId})` : ''}`).join('\n')}\n`,
+          `${errors.map((e) => `  ${forTerminal(`${e.accountId} ${e.region} ${e.operation} ${e.code}${e.resourceId ? ` (${e.resourceId})` : ''}`)}`).join('\n')}\n`,
       );
       return 3;
     }

@@ -15,7 +15,7 @@ import { DynamoDbFindingStore } from '../../findings/dynamodb-store.ts';
 import { ensureTable } from '../../findings/table.ts';
 import { type Severity, severities, severityRank } from '../../findings/types.ts';
 import { renderReport, scanFormats } from '../../report/index.ts';
-import { persistRun } from '../../scan/persist.ts';
+import { persistRun, saveErrorOf } from '../../scan/persist.ts';
 import { runScan } from '../../scan/run-scan.ts';
 import { ruleOptions } from '../../scan/run-settings.ts';
 import type { CommandIo } from '../io.ts';
@@ -41,7 +41,7 @@ Findings store and alerts:
 Formats: ${scanFormats.join(', ')}
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error,
-3 the scan finished but some targets or sources failed.`;
+3 the scan finished but some targets or sources failed, or some targets could not be saved.`;
 
 const scanOptionSpec = {
   ...targetOptionSpec,
@@ -130,11 +130,13 @@ export async function scanCommand(args: string[], env: Environment, io: CommandI
     progress.finish();
     await io.write(renderReport(report, options.format as (typeof scanFormats)[number]), options.output);
 
+    let unsaved = 0;
     if (values.table) {
       const dynamodb = session.hub.get(DynamoDBClient, options.region);
       if ((await ensureTable(dynamodb, values.table)).created) {
         io.stderr(`estatescan: created the findings table ${values.table} in ${options.region}\n`);
       }
+      // Each target is saved on its own: one that cannot be is reported, the others' changes go out.
       const changeSet = await persistRun(new DynamoDbFindingStore(dynamodb, values.table), {
         runId,
         startedAt: report.startedAt,
@@ -156,6 +158,18 @@ export async function scanCommand(args: string[], env: Environment, io: CommandI
       io.stderr(
         `estatescan: ${describeChanges(changeSet)}${published ? `; ${published.messages} messages published` : ''}\n`,
       );
+      for (const failure of changeSet.unsaved) {
+        const error = saveErrorOf(failure);
+        io.stderr(
+          `estatescan: could not save ${failure.accountId} ${failure.region} to ${values.table}: ${error.code}: ${error.message}\n`,
+        );
+      }
+      if (changeSet.runRecordError !== undefined) {
+        io.stderr(
+          `estatescan: could not record run ${runId} in ${values.table}: ${(changeSet.runRecordError as Error).message}\n`,
+        );
+      }
+      unsaved = changeSet.unsaved.length + (changeSet.runRecordError === undefined ? 0 : 1);
     }
 
     const open = report.findings.filter((f) => f.status === 'open');
@@ -166,7 +180,7 @@ export async function scanCommand(args: string[], env: Environment, io: CommandI
         `${incomplete ? `, ${incomplete} targets incomplete (${report.errors.length} errors)` : ''}\n`,
     );
     if (failOn && open.some((f) => severityRank(f.severity) >= severityRank(failOn as Severity))) return 1;
-    return incomplete ? 3 : 0;
+    return incomplete || unsaved ? 3 : 0;
   } finally {
     session.destroy();
   }

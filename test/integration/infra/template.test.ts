@@ -6,8 +6,18 @@ import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkTemplate, functionNames, withResolvedDefinitions } from '../../../scripts/check-template.ts';
-import { type CfnTemplate, readTemplate, subTextOf } from '../../../scripts/cloudformation.ts';
+import {
+  checkTemplate,
+  functionNames,
+  withParameterValues,
+  withResolvedDefinitions,
+} from '../../../scripts/check-template.ts';
+import {
+  type CfnTemplate,
+  readTemplate,
+  roleStatements,
+  subTextOf,
+} from '../../../scripts/cloudformation.ts';
 import { DEMO_ACCOUNTS, DEMO_HUB_CREDENTIALS, seedDemoEstate } from '../../../scripts/demo/estate.ts';
 import {
   findCfnLint,
@@ -90,6 +100,73 @@ describe('the packaged CloudFormation template (osls package --stage ci, offline
 
     // Assess
     expect(problems).toEqual([]);
+  });
+
+  it('lets the scanning roles assume the member role only inside the organization, when its id is given', () => {
+    // Prepare
+    const assumeRole = (roleId: string) =>
+      roleStatements(template, roleId).filter((s) => s.Action === 'sts:AssumeRole');
+
+    // Assess
+    expect(template.Parameters?.OrganizationId).toMatchObject({
+      Default: '',
+      AllowedPattern: '^(|o-[a-z0-9]{10,32})$',
+    });
+    for (const roleId of ['PlanRole', 'ScanTargetRole', 'ScanRole']) {
+      const statements = assumeRole(roleId);
+      expect(statements).toHaveLength(1);
+      const condition = statements[0]?.Condition;
+      expect(withParameterValues(template, condition, { OrganizationId: 'o-abcd1234ef' })).toEqual({
+        StringEquals: { 'aws:ResourceOrgID': { Ref: 'OrganizationId' } },
+      });
+      expect(withParameterValues(template, condition, { OrganizationId: '' })).toBeUndefined();
+    }
+  });
+
+  it('gives the external id to no function: only the three that assume the member role know its parameter, and may read it', () => {
+    // Prepare
+    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    const told = functions
+      .filter((f) => 'EXTERNAL_ID_PARAMETER' in (f.Properties?.Environment?.Variables ?? {}))
+      .map((f) => /functions\/([\w-]+)\.handler/.exec(String(f.Properties?.Handler))?.[1])
+      .sort();
+    const parameterArn =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
+      'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${ExternalIdParameter}';
+
+    // Assess
+    expect(told).toEqual(['plan', 'scan', 'scan-target']);
+    expect(JSON.stringify(functions)).not.toContain('"EXTERNAL_ID"');
+    expect(template.Parameters?.ExternalId).toBeUndefined();
+    expect(template.Parameters?.ExternalIdParameter).toMatchObject({
+      Default: '/estatescan/ci/external-id',
+      AllowedPattern: '^/[\\w./-]+$',
+    });
+    const decrypt = roleStatements(template, 'ScanTargetRole').find((s) => s.Action === 'kms:Decrypt');
+    expect(decrypt?.Condition).toEqual({
+      StringEquals: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
+        'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' },
+        'kms:EncryptionContext:PARAMETER_ARN': { 'Fn::Sub': parameterArn },
+      },
+    });
+  });
+
+  it("ties the Slack forwarder's kms:Decrypt to its parameter, through SSM", () => {
+    // Prepare
+    const decrypt = roleStatements(template, 'SlackForwarderRole').find((s) => s.Action === 'kms:Decrypt');
+    const parameterArn =
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
+      'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${SlackWebhookParameter}';
+
+    // Assess
+    expect(decrypt?.Condition).toEqual({
+      StringEquals: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
+        'kms:ViaService': { 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' },
+        'kms:EncryptionContext:PARAMETER_ARN': { 'Fn::Sub': parameterArn },
+      },
+    });
   });
 
   it('packages each function on its own: one minified ESM bundle and its source map', () => {
@@ -447,6 +524,67 @@ describe('the packaged CloudFormation template (osls package --stage ci, offline
             mapping.Properties!.BisectBatchOnFunctionError = false;
           }),
         /BisectBatchOnFunctionError is not on/,
+      ],
+      [
+        'the external id in a function environment',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            c.Resources.SummarizeLambdaFunction!.Properties!.Environment.Variables.EXTERNAL_ID = 'x'.repeat(
+              16,
+            );
+          }),
+        /summarize: EXTERNAL_ID puts the external id in its environment/,
+      ],
+      [
+        'a function that assumes no role told where the external id is, its role allowed to read it',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            c.Resources.NotifyLambdaFunction!.Properties!.Environment.Variables.EXTERNAL_ID_PARAMETER = {
+              Ref: 'ExternalIdParameter',
+            };
+            c.Resources.NotifyRole!.Properties!.ManagedPolicyArns.push({ Ref: 'ExternalIdParameterPolicy' });
+          }),
+        /notify: assumes no role, so it must not be told where the external id is[\s\S]*notify: its role may read the external id/,
+      ],
+      [
+        'plan unable to read the external id',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            c.Resources.PlanRole!.Properties!.ManagedPolicyArns = [{ Ref: 'LambdaTracingPolicy' }];
+          }),
+        /plan: its role cannot read and decrypt the external id's parameter/,
+      ],
+      [
+        'an external id parameter that may be left empty',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            c.Parameters!.ExternalIdParameter!.AllowedPattern = '^(|/[\\w./-]+)$';
+          }),
+        /ExternalIdParameter: a required parameter/,
+      ],
+      [
+        'scan-target assuming member roles outside the organization',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            const statement =
+              c.Resources.ScanTargetRole!.Properties!.Policies[0].PolicyDocument.Statement.find(
+                (s: { Sid: string }) => s.Sid === 'MemberRoleOnly',
+              );
+            delete statement.Condition;
+          }),
+        /scan-target \(ScanTargetRole\/MemberRoleOnly\): with OrganizationId set, sts:AssumeRole needs StringEquals aws:ResourceOrgID/,
+      ],
+      [
+        'the Slack forwarder decrypting any parameter, or outside SSM',
+        (t: CfnTemplate) =>
+          edited(t, (c) => {
+            const statement =
+              c.Resources.SlackForwarderWebhookPolicy!.Properties!.PolicyDocument.Statement.find(
+                (s: { Sid: string }) => s.Sid === 'DecryptThroughSsmOnly',
+              );
+            statement.Condition = {};
+          }),
+        /slack-forwarder \(SlackForwarderRole\/DecryptThroughSsmOnly\): kms:Decrypt on any key needs kms:ViaService[\s\S]*needs kms:EncryptionContext:PARAMETER_ARN/,
       ],
     ])('flags %s', (_, edit, expected) => {
       // Act

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ChangeGroup, groupChangeSet } from '../../../src/alerts/group.ts';
 import {
-  asciiSubject,
   type ChatbotNotification,
   chatbotLimits,
   RULE_IDS_MAX_BYTES,
@@ -10,6 +9,7 @@ import {
 } from '../../../src/alerts/render.ts';
 import type { BaselineSummary, ChangeKind, ChangeSet, FindingChange } from '../../../src/findings/changes.ts';
 import type { Finding, Severity } from '../../../src/findings/types.ts';
+import { forSubject } from '../../../src/text/sanitize.ts';
 import { DATA, makeFinding, PROD } from '../../fixtures/report.ts';
 
 const RUN = 'run-2026-09-15T06:00:00Z';
@@ -174,7 +174,7 @@ describe('renderGroup: subject', () => {
 
   it('makes subjects ASCII with no line breaks', () => {
     // Act
-    const subject = asciiSubject('Crème\nbrûlée\t— 100 %');
+    const subject = forSubject('Crème\nbrûlée\t— 100 %');
 
     // Assess
     expect(subject).toBe('Creme brulee - 100 %');
@@ -219,7 +219,7 @@ describe('renderGroup: email', () => {
     expect(email.slice(email.indexOf('[2] RESOLVED'))).not.toContain('Remediation:');
   });
 
-  it('has no links, even when the remediation or the evidence has one', () => {
+  it('has no working links, even when the remediation or the evidence has one', () => {
     // Prepare
     const group = onlyGroup([
       change('new', 'high', 'b', {
@@ -236,9 +236,12 @@ describe('renderGroup: email', () => {
     const { email } = renderGroup(group);
 
     // Assess
+    // Defused rather than removed (was `[link removed]`, which missed `evil.example/x`): readable, not followable.
     expect(email).not.toMatch(/https?:\/\//i);
     expect(email).not.toContain('www.');
-    expect(email).toContain('[link removed]');
+    expect(email).toContain('reference: http[:]//example[.]com/x?y=1');
+    expect(email).toContain('site: www[.]example[.]org/page');
+    expect(email).toContain('See https[:]//docs[.]aws[.]amazon[.]com/AmazonS3/');
     expect(email).toContain('arn:aws:s3:::b');
   });
 });

@@ -64,7 +64,8 @@ describe('toSlackBlocks', () => {
     expect(texts.at(-1)).toMatch(/^\*Next steps\*\n• Fix `sg-0+`: `aws ec2 revoke-security-group-ingress/);
     expect(payload.blocks.at(-1)).toEqual({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: `estatescan · account ${PROD} · run run-1` }],
+      // verbatim: Slack must not auto-link or parse mentions in text that quotes resource data.
+      elements: [{ type: 'mrkdwn', text: `estatescan · account ${PROD} · run run-1`, verbatim: true }],
     });
     expect(payload.text).toBe(`${PROD}: 1 new critical, 1 new high`);
   });
@@ -174,7 +175,7 @@ describe('postToSlack', () => {
     expect(e.message).toMatch(
       /^Slack refused the message: HTTP 404 \(no_service \[webhook URL\]\)\. The webhook was removed/,
     );
-    expect(e.context).toEqual({ destination: 'slack', status: 404 });
+    expect(e.context).toEqual({ destination: 'slack', status: 404, revoked: true });
     expect(`${e.message} ${e.stack} ${JSON.stringify(e.context)}`).not.toContain('hooks.slack.com');
   });
 

@@ -80,7 +80,7 @@ describe('renderCsv', () => {
     expect(csv).toBe('ID,Name,Tasks\ni-1,web,3\n');
   });
 
-  it('quotes cells holding commas, quotes or line breaks, doubling inner quotes', () => {
+  it('quotes cells holding commas, quotes or line breaks, doubling inner quotes, and shows a bare CR', () => {
     // Prepare
     const rows: Row[] = [
       { id: 'a,b', name: 'say "hi"', tasks: 1 },
@@ -91,7 +91,8 @@ describe('renderCsv', () => {
     const csv = renderCsv(rows, columns);
 
     // Assess
-    expect(csv).toBe('ID,Name,Tasks\n"a,b","say ""hi""",1\n"two\nlines","cr\rhere",2\n');
+    // A bare CR used to pass through; printed to a terminal it rewrites the line it is on.
+    expect(csv).toBe('ID,Name,Tasks\n"a,b","say ""hi""",1\n"two\nlines",cr\\x0dhere,2\n');
   });
 
   it('defuses cells a spreadsheet would run as a formula', () => {

@@ -63,4 +63,23 @@ describe('readLambdaEnvironment', () => {
       'INLINE_TARGET_LIMIT: a whole number from 0 to 1000 (got "-1")',
     ]);
   });
+
+  it('reads where the external id is kept (EXTERNAL_ID_PARAMETER), and refuses it next to EXTERNAL_ID', () => {
+    // Act
+    const env = readLambdaEnvironment({ EXTERNAL_ID_PARAMETER: '/estatescan/prod/external-id' });
+    let error: unknown;
+    try {
+      readLambdaEnvironment({ EXTERNAL_ID_PARAMETER: 'external-id', EXTERNAL_ID: 'estatescan-7f3a' });
+    } catch (e) {
+      error = e;
+    }
+
+    // Assess
+    expect(env.externalIdParameter).toBe('/estatescan/prod/external-id');
+    expect(env.targets.externalId).toBeUndefined();
+    expect((error as ConfigurationError).problems).toEqual([
+      'EXTERNAL_ID_PARAMETER: an SSM parameter name starting with / (got "external-id")',
+      'EXTERNAL_ID and EXTERNAL_ID_PARAMETER are both set: set only one',
+    ]);
+  });
 });

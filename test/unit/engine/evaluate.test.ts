@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { rule as openIngress } from '../../../rules/ec2/ec2-security-group-open-ingress.ts';
 import { evaluateSnapshot, requiredSources } from '../../../src/engine/evaluate.ts';
 import { SuppressionMatcher } from '../../../src/engine/suppressions.ts';
 import { defaultRuleSettings, type Rule } from '../../../src/engine/types.ts';
+import { findingBudget } from '../../../src/findings/budget.ts';
 import { findingId } from '../../../src/findings/finding-id.ts';
+import { reconcile } from '../../../src/findings/reconcile.ts';
 import type { Bucket } from '../../../src/inventory/types.ts';
+import { makeNetworkInterface, makeSecurityGroup, permission } from '../../fixtures/network.ts';
 import { collectionFailure, failed, makeSnapshot, ok } from '../../fixtures/snapshot.ts';
 
 const now = new Date('2026-11-25T10:00:00Z');
@@ -186,6 +190,99 @@ describe('evaluateSnapshot', () => {
 
   it('names the sources the rules need', () => {
     expect([...requiredSources([everyBucket])]).toEqual(['s3.buckets']);
+  });
+});
+
+describe('evaluateSnapshot within the finding budgets', () => {
+  /** A group at the raised quota: 1,000 rules open to the internet, each with a 255-character description. */
+  const bigGroupSnapshot = () =>
+    makeSnapshot({
+      'ec2.securityGroups': ok([
+        makeSecurityGroup({
+          ingress: Array.from({ length: 1_000 }, (_, i) =>
+            permission('tcp', 10_000 + i, {
+              kind: 'ipv4',
+              value: '0.0.0.0/0',
+              description: `rule ${i} `.padEnd(255, 'd'),
+            }),
+          ),
+        }),
+      ]),
+      'ec2.networkInterfaces': ok([makeNetworkInterface({ securityGroupIds: ['sg-0a1b2c3d4e5f60001'] })]),
+    });
+
+  it('caps the evidence of a group with 1,000 open rules: the first 20 and a count, under 32 KB', () => {
+    // Prepare
+    const snapshot = bigGroupSnapshot();
+    const raw = openIngress.evaluate(snapshot, ctx)[0]?.evidence;
+
+    // Act
+    const { findings } = evaluateSnapshot(snapshot, { rules: [openIngress], ctx });
+
+    // Assess: what the rule says is over the store's 350 KB item budget (about 400 KB with the rest
+    // of a finding item); what the engine lets out is a small fraction of it.
+    expect(Buffer.byteLength(JSON.stringify(raw))).toBeGreaterThan(350 * 1024);
+    const [finding] = findings;
+    const evidence = finding?.evidence as { permissions: unknown[]; groupName: string };
+    expect(Buffer.byteLength(JSON.stringify(evidence))).toBeLessThanOrEqual(findingBudget.evidence.bytes);
+    expect(evidence.groupName).toBe('web');
+    expect(evidence.permissions).toHaveLength(findingBudget.evidence.listEntries + 1);
+    expect(evidence.permissions.at(-1)).toBe('… [980 more entries, 1000 in all]');
+    expect(finding?.message).toMatch(/and 999 more open permissions/);
+  });
+
+  it('gives the same evidence on every scan, so reconcile sees no change', () => {
+    // Prepare
+    const first = evaluateSnapshot(bigGroupSnapshot(), { rules: [openIngress], ctx });
+    const baseline = reconcile({
+      runId: 'run-1',
+      at: now.toISOString(),
+      accountId: first.accountId,
+      region: first.region,
+      previous: { findings: [] },
+      current: { findings: first.findings, evaluatedRules: first.evaluatedRules },
+    });
+
+    // Act
+    const second = evaluateSnapshot(bigGroupSnapshot(), { rules: [openIngress], ctx });
+    const rescan = reconcile({
+      runId: 'run-2',
+      at: new Date(now.getTime() + 3_600_000).toISOString(),
+      accountId: second.accountId,
+      region: second.region,
+      previous: { state: baseline.state, findings: baseline.writes },
+      current: { findings: second.findings, evaluatedRules: second.evaluatedRules },
+    });
+
+    // Assess
+    expect(second.findings[0]?.evidence).toEqual(first.findings[0]?.evidence);
+    expect(rescan.changes).toEqual([]);
+    expect(rescan.writes).toEqual([]);
+  });
+
+  it('cuts a long message and remediation with a marker', () => {
+    // Prepare
+    const verbose: Rule = {
+      ...everyBucket,
+      id: 'test-verbose',
+      evaluate: () => [
+        { resourceId: 'b', message: 'm'.repeat(50_000), evidence: {}, cli: `aws ${'c'.repeat(50_000)}` },
+      ],
+    };
+
+    // Act
+    const [finding] = evaluateSnapshot(makeSnapshot({ 's3.buckets': ok([]) }), {
+      rules: [verbose],
+      ctx,
+    }).findings;
+
+    // Assess
+    expect(finding?.message.length).toBeLessThanOrEqual(findingBudget.message);
+    expect(finding?.message).toMatch(/… \[\d+ more characters\]$/);
+    expect(finding?.remediation.length).toBeLessThanOrEqual(findingBudget.remediation);
+    expect(finding?.remediation).toMatch(
+      /^1\. Open the console\. 2\. Do nothing\. CLI: aws c+… \[\d+ more characters\]$/,
+    );
   });
 });
 

@@ -258,6 +258,27 @@ describe('reconcile: transitions', () => {
     expect(result.state).toMatchObject({ baselineRunId: 'run-1', baselineAt: T1 });
   });
 
+  it('keeps evidence out of the baseline summary, which travels in the state item', () => {
+    // Prepare: evidence of the size that once made a state item too large for DynamoDB.
+    const big = {
+      permissions: Array.from({ length: 1_000 }, (_, i) => ({ port: i, description: 'd'.repeat(255) })),
+    };
+
+    // Act
+    const result = reconcile({
+      ...input([], [finding('r1', { evidence: big }), finding('r2')]),
+      previous: { findings: [] },
+    });
+
+    // Assess: the summary names the findings without their evidence; the findings keep theirs.
+    expect(result.baseline?.top.map((f) => [f.resourceId, f.evidence])).toEqual([
+      ['r1', {}],
+      ['r2', {}],
+    ]);
+    expect(JSON.stringify(result.baseline).length).toBeLessThan(2_000);
+    expect(result.writes.find((w) => w.resourceId === 'r1')?.evidence).toEqual(big);
+  });
+
   it('keeps first seen, records the previous severity, and sets resolvedAt and last seen', () => {
     // Act
     const escalated = reconcile(

@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../../../rules/index.ts';
 import { accountIdPattern, regionPattern } from '../../../src/config/settings.ts';
-import { InvalidEventError } from '../../../src/lambda/errors.ts';
+import { InvalidEventError, MAX_LISTED_PROBLEMS } from '../../../src/lambda/errors.ts';
 import {
+  closest,
+  eventLimits,
   onDemandEventSchema,
   parseEvent,
   planEventSchema,
@@ -177,6 +179,101 @@ describe('the on-demand event', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('the on-demand event, bounded', () => {
+  const many = <T>(n: number, item: (i: number) => T) => Array.from({ length: n }, (_, i) => item(i));
+  const account = (i: number) => String(100_000_000_000 + i);
+
+  it.each([
+    ['1,000 account ids', { accounts: many(eventLimits.accounts, account) }],
+    ['100 regions', { regions: many(eventLimits.regions, () => 'eu-west-1') }],
+    ['every rule id twice', { rules: [...ruleIds, ...ruleIds] }],
+  ])('accepts %s (the limits)', (_, event) => {
+    expect(parseOnDemand(event)).toEqual(event);
+  });
+
+  it.each([
+    [
+      'one account id too many',
+      { accounts: many(eventLimits.accounts + 1, account) },
+      'accounts: at most 1,000 12-digit account ids (got 1,001); "organization" names them all',
+    ],
+    [
+      'one region too many',
+      { regions: many(eventLimits.regions + 1, () => 'eu-west-1') },
+      'regions: at most 100 regions (got 101); "all" names them all',
+    ],
+    [
+      'one rule id too many',
+      { rules: [...ruleIds, ...ruleIds, ruleIds[0]] },
+      `rules: at most ${ruleIds.length * 2} rule ids (got ${ruleIds.length * 2 + 1}; there are ${ruleIds.length} rules), or leave "rules" out for every rule`,
+    ],
+  ])('refuses %s with one problem, before looking at the items', (_, event, problem) => {
+    expect(rejection(() => parseOnDemand(event)).problems).toEqual([problem]);
+  });
+
+  it('refuses a 2 MB rule id by its length, quoting 60 characters of it and suggesting nothing', () => {
+    // Prepare: an id that starts like a real one, which a suggestion would otherwise compare.
+    const id = `ec2-instance-os-eol${'x'.repeat(2 * 1024 * 1024)}`;
+
+    // Act
+    const error = rejection(() => parseOnDemand({ rules: [id] }));
+
+    // Assess
+    expect(error.problems).toEqual([
+      'rules[1]: a rule id has at most 128 characters (got 2,097,171 characters: "ec2-instance-os-eolxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...)',
+    ]);
+    expect(error.message).not.toContain('Known rule ids');
+  });
+
+  it('suggests only for short input: the edit distance is quadratic', () => {
+    expect(closest('organisation', ['organization'])).toBe('organization');
+    expect(
+      closest(`organisation${' '.repeat(eventLimits.suggestionInput)}`, ['organization']),
+    ).toBeUndefined();
+  });
+
+  it('quotes a long string given for a list without copying it into the hint', () => {
+    // Act
+    const error = rejection(() =>
+      parseOnDemand({ accounts: '1'.repeat(100_000), rules: 'r'.repeat(100_000) }),
+    );
+
+    // Assess
+    expect(error.problems).toEqual([
+      `accounts: must be "organization" or a list of 12-digit account ids (got "${'1'.repeat(56)}...)`,
+      `rules: must be a list of rule ids, e.g. ["s3-bucket-versioning-disabled"] (got "${'r'.repeat(56)}...)`,
+    ]);
+  });
+
+  it('lists at most 20 problems, each at most 300 characters, and counts the rest', () => {
+    // Prepare: 50,000 unknown keys, 30 unknown rule ids
+    const event = {
+      rules: many(30, (i) => `no-such-rule-${i}`),
+      ...Object.fromEntries(many(50_000, (i) => [`key-${i}`, true])),
+    };
+
+    // Act
+    const error = rejection(() => parseOnDemand(event));
+
+    // Assess
+    expect(error.problems).toHaveLength(MAX_LISTED_PROBLEMS + 1);
+    expect(error.problems.at(-1)).toBe('…and 50,010 more');
+    expect(error.message).toMatch(
+      /^Invalid scan event \(50,030 problems\):\n {2}rules\[1\]: unknown rule id/,
+    );
+    for (const problem of error.problems) expect(problem.length).toBeLessThanOrEqual(300);
+    expect(error.message.length).toBeLessThan(4_000);
+  });
+
+  it('cuts a problem line to 300 characters', () => {
+    // Act
+    const error = new InvalidEventError('scan', ['p'.repeat(10_000)]);
+
+    // Assess
+    expect(error.problems).toEqual([`${'p'.repeat(299)}…`]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -19,6 +20,7 @@ const REGIONS = ['eu-west-1', 'us-east-1', 'eu-central-1', 'ap-southeast-2'];
 
 const sts = mockClient(STSClient);
 const sfn = mockClient(SFNClient);
+const organizations = mockClient(OrganizationsClient);
 
 function setUp(variables: Record<string, string> = {}) {
   const store = new MemoryFindingStore();
@@ -26,6 +28,8 @@ function setUp(variables: Record<string, string> = {}) {
     AWS_REGION: 'eu-west-1',
     STATE_MACHINE_ARN: STATE_MACHINE,
     FINDINGS_TABLE: 'estatescan-findings',
+    // The deployment's targets: a request may only narrow them.
+    TARGET_ACCOUNTS: ACCOUNTS.join(','),
     ...variables,
   });
   const deps = createDependencies(env, {
@@ -42,6 +46,7 @@ describe('the on-demand scan function', () => {
   beforeEach(() => {
     sts.reset();
     sfn.reset();
+    organizations.reset();
     sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
     sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({
       executionArn: `arn:aws:states:eu-west-1:123456789012:execution:estatescan-scan:${input.name}`,
@@ -187,5 +192,165 @@ describe('the on-demand scan function', () => {
       /This request covers 12 targets, more than the 10 scanned inline \(INLINE_TARGET_LIMIT\), and STATE_MACHINE_ARN is not set/,
     );
     expect(store.writes).toBe(0);
+  });
+});
+
+describe("the on-demand scan function, within the deployment's targets", () => {
+  let output: ReturnType<typeof captureOutput>;
+
+  beforeEach(() => {
+    sts.reset();
+    sfn.reset();
+    organizations.reset();
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
+    sfn.on(StartExecutionCommand).resolves({
+      executionArn: `arn:aws:states:eu-west-1:123456789012:execution:estatescan-scan:run`,
+      startDate: new Date('2026-11-25T12:00:01.000Z'),
+    });
+    organizations.on(ListAccountsCommand).resolves({
+      Accounts: [
+        { Id: '111111111111', State: 'ACTIVE' },
+        { Id: '222222222222', State: 'SUSPENDED' },
+      ] as never,
+    });
+    output = captureOutput();
+  });
+  afterEach(() => output.restore());
+
+  /** Only the caller's identity (and the organization's list) may have been read: no role assumed. */
+  const expectNothingTouched = (store: MemoryFindingStore) => {
+    expect(store.writes).toBe(0);
+    expect(store.runs).toEqual([]);
+    expect(sts.calls().map((c) => c.args[0].constructor.name)).toEqual(['GetCallerIdentityCommand']);
+    expect(sfn.calls()).toHaveLength(0);
+  };
+
+  it('refuses accounts outside TARGET_ACCOUNTS, and excluded ones, naming each, and touches none', async () => {
+    // Prepare
+    const { store, invoke } = setUp({ EXCLUDE_ACCOUNTS: '333333333333' });
+
+    // Act
+    const error = (await invoke({
+      accounts: ['111111111111', '999999999999', '333333333333'],
+      regions: ['eu-west-1'],
+    }).catch((e: unknown) => e)) as InvalidEventError;
+
+    // Assess
+    expect(error.name).toBe('InvalidEventError');
+    expect(error.problems).toEqual([
+      'accounts[2]: 999999999999 is not one of the accounts this deployment scans (TARGET_ACCOUNTS)',
+      'accounts[3]: 333333333333 is excluded (EXCLUDE_ACCOUNTS)',
+    ]);
+    expect(error.message).toContain('may narrow the accounts the deployment scans');
+    expectNothingTouched(store);
+  });
+
+  it('refuses "organization" when the deployment lists its accounts', async () => {
+    // Prepare
+    const { store, invoke } = setUp();
+
+    // Act
+    const error = (await invoke({ accounts: 'organization', regions: ['eu-west-1'] }).catch(
+      (e: unknown) => e,
+    )) as InvalidEventError;
+
+    // Assess
+    expect(error.problems).toEqual([
+      'accounts: "organization" goes beyond the accounts this deployment scans (TARGET_ACCOUNTS lists them)',
+    ]);
+    expectNothingTouched(store);
+    expect(organizations.calls()).toHaveLength(0);
+  });
+
+  it("without TARGET_ACCOUNTS, refuses any account but the deployment's own", async () => {
+    // Prepare
+    const { store, invoke } = setUp({ TARGET_ACCOUNTS: '' });
+
+    // Act
+    const error = (await invoke({ accounts: ['111111111111'] }).catch(
+      (e: unknown) => e,
+    )) as InvalidEventError;
+
+    // Assess
+    expect(error.problems).toEqual([
+      "accounts[1]: 111111111111 is not this deployment's own account 123456789012, the only one it scans (TARGET_ACCOUNTS is not set)",
+    ]);
+    expectNothingTouched(store);
+  });
+
+  it('with TARGET_ACCOUNTS=organization, refuses accounts that are not ACTIVE members, from the list plan reads', async () => {
+    // Prepare
+    const { store, invoke } = setUp({ TARGET_ACCOUNTS: 'organization' });
+
+    // Act
+    const error = (await invoke({
+      accounts: ['111111111111', '222222222222', '999999999999'],
+      regions: ['eu-west-1'],
+    }).catch((e: unknown) => e)) as InvalidEventError;
+
+    // Assess
+    expect(error.problems).toEqual([
+      'accounts[2]: 222222222222 is not an ACTIVE account of the organization this deployment scans',
+      'accounts[3]: 999999999999 is not an ACTIVE account of the organization this deployment scans',
+    ]);
+    expect(organizations.commandCalls(ListAccountsCommand)).toHaveLength(1);
+    expectNothingTouched(store);
+  });
+
+  it('with TARGET_ACCOUNTS=organization, takes a member account (here, over the inline limit, to the state machine)', async () => {
+    // Prepare
+    const { invoke } = setUp({ TARGET_ACCOUNTS: 'organization', INLINE_TARGET_LIMIT: '0' });
+
+    // Act
+    const response = (await invoke({
+      accounts: ['111111111111'],
+      regions: ['eu-west-1'],
+    })) as StartedScanResponse;
+
+    // Assess
+    expect(response.targets).toBe(1);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    ['a 2 MB rule id', { rules: ['x'.repeat(2 * 1024 * 1024)] }, /a rule id has at most 128 characters/],
+    [
+      '50,000 unknown rule ids',
+      { rules: Array.from({ length: 50_000 }, (_, i) => `no-such-rule-${i}`) },
+      /at most \d+ rule ids \(got 50,000/,
+    ],
+    [
+      '50,000 account ids',
+      { accounts: Array.from({ length: 50_000 }, (_, i) => String(100_000_000_000 + i)) },
+      /at most 1,000 12-digit account ids \(got 50,000\)/,
+    ],
+    [
+      '50,000 malformed account ids',
+      { accounts: Array.from({ length: 50_000 }, (_, i) => `x${i}`) },
+      /at most 1,000 12-digit account ids \(got 50,000\)/,
+    ],
+    [
+      '50,000 unknown keys',
+      Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`key-${i}`, true])),
+      /unknown key "key-0"[\s\S]*…and 49,980 more/,
+    ],
+    ['a 2 MB account keyword', { accounts: '1'.repeat(2 * 1024 * 1024) }, /must be "organization"/],
+  ])('rejects %s before any work, with a short message', async (_, event, expected) => {
+    // Prepare
+    const { store, invoke } = setUp();
+
+    // Act
+    const error = (await invoke(event).catch((e: unknown) => e)) as InvalidEventError;
+
+    // Assess: a message that fits a console and a log line, whatever the event's size.
+    expect(error.name).toBe('InvalidEventError');
+    expect(error.message).toMatch(expected);
+    expect(error.message.length).toBeLessThan(4_000);
+    expect(error.problems.length).toBeLessThanOrEqual(21);
+    expect(JSON.stringify(error.problems).length).toBeLessThan(8_000);
+    expect(output.text().length).toBeLessThan(16_000);
+    expect(store.writes).toBe(0);
+    expect(sts.calls()).toHaveLength(0);
+    expect(sfn.calls()).toHaveLength(0);
   });
 });

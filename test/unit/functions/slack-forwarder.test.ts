@@ -96,6 +96,35 @@ describe('slack-forwarder handler', () => {
     expect(output.text()).not.toContain('hooks.slack.com');
   });
 
+  it('reads the parameter again once the URL is five minutes old, so a rotation needs no redeploy', async () => {
+    // Prepare: a clock moved by hand (only Date: the SDK's timers stay real).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-25T12:00:00.000Z'));
+    const ROTATED = WEBHOOK.replace('s3cr3tS3cr3t', 'r0tat3dR0tat');
+    ssmMock
+      .on(GetParameterCommand)
+      .resolvesOnce({ Parameter: { Name: PARAMETER, Type: 'SecureString', Value: WEBHOOK } })
+      .resolves({ Parameter: { Name: PARAMETER, Type: 'SecureString', Value: ROTATED } });
+    const fetchMock = vi.fn(async () => new Response('ok', { status: 200 }));
+    vi.stubGlobal('fetch', fetchMock);
+    const handler = await coldStart();
+
+    // Act
+    try {
+      await handler(snsEvent('m-1'));
+      vi.setSystemTime(new Date('2026-11-25T12:04:59.999Z'));
+      await handler(snsEvent('m-2'));
+      vi.setSystemTime(new Date('2026-11-25T12:05:00.000Z'));
+      await handler(snsEvent('m-3'));
+    } finally {
+      vi.useRealTimers();
+    }
+
+    // Assess
+    expect(ssmMock.commandCalls(GetParameterCommand)).toHaveLength(2);
+    expect(fetchMock.mock.calls.map((call) => (call as unknown[])[0])).toEqual([WEBHOOK, WEBHOOK, ROTATED]);
+  });
+
   it('throws and logs a failure without the URL', async () => {
     // Prepare
     ssmMock

@@ -1,15 +1,18 @@
 import { DescribeRegionsCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler as createPlan } from '../../../functions/plan.ts';
+import { createHandler as createScanTarget } from '../../../functions/scan-target.ts';
 import { createHandler as createSummarize } from '../../../functions/summarize.ts';
 import { allRules } from '../../../rules/index.ts';
 import { readLambdaEnvironment } from '../../../src/config/environment.ts';
 import { runItemKeys, runItemsTtl, runTargetOf } from '../../../src/findings/dynamodb-store.ts';
+import { ItemTooLargeError } from '../../../src/findings/errors.ts';
+import type { ReconcileResult } from '../../../src/findings/reconcile.ts';
 import { MemoryFindingStore, type RunTargetRecord } from '../../../src/findings/store.ts';
 import { createDependencies } from '../../../src/lambda/dependencies.ts';
 import { parseEvent, scanTargetEventSchema } from '../../../src/lambda/events.ts';
@@ -381,5 +384,80 @@ describe('the summarize function', () => {
     // Assess: the plan's target count stands in for the state's
     expect(digest).toMatchObject({ targets: 4, failed: 2, unrecorded: 1 });
     expect(store.runs).toEqual([]);
+  });
+});
+
+describe('scan-target with a target whose findings cannot be saved', () => {
+  let output: ReturnType<typeof captureOutput>;
+
+  beforeEach(() => {
+    for (const mock of [sts, s3]) mock.reset();
+    sts.on(GetCallerIdentityCommand).resolves({ Account: HUB });
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: 'ASIAEXAMPLEEXAMPLE01',
+        SecretAccessKey: 'secret',
+        SessionToken: 'token',
+        Expiration: new Date(Date.now() + 3_600_000),
+      },
+    });
+    s3.on(ListBucketsCommand).resolves({ Buckets: [] });
+    output = captureOutput();
+  });
+  afterEach(() => output.restore());
+
+  /** The steps' dependencies over a memory store whose target writes fail with `failure`. */
+  function failingStore(failure: Error) {
+    const { store, deps } = setUp({ TARGET_ACCOUNTS: '111111111111', TARGET_REGIONS: 'eu-west-1' });
+    store.applyTarget = async (_result: ReconcileResult) => {
+      throw failure;
+    };
+    const handler = createScanTarget(() => deps);
+    const runId = '20261125T120000Z-1a2b3c4d';
+    const event = {
+      runId,
+      startedAt: NOW.toISOString(),
+      rules: ['s3-bucket-versioning-disabled'],
+      ttl: runItemsTtl(NOW.toISOString()),
+      target: { accountId: '111111111111', region: 'eu-west-1' },
+    };
+    return { store, runId, invoke: () => handler(event, lambdaContext('estatescan-scan-target')) };
+  }
+
+  it('records an item over the budget as a failed target at once, with the error and a metric', async () => {
+    // Prepare
+    const tooLarge = new ItemTooLargeError('target-state', 'STATE', 400_000, 358_400, {
+      accountId: '111111111111',
+      region: 'eu-west-1',
+    });
+    const { store, runId, invoke } = failingStore(tooLarge);
+
+    // Act
+    const result = await invoke();
+
+    // Assess: no throw (retrying cannot help), the outcome says why, and the metric counts it.
+    expect(result).toMatchObject({ status: 'failed', errorCount: 1 });
+    const [target] = (await store.loadRun(runId)).targets;
+    expect(target).toMatchObject({ status: 'failed', errorCount: 1 });
+    expect(target?.errors[0]).toMatchObject({
+      source: 'store',
+      operation: 'dynamodb:PutItem',
+      code: 'ItemTooLargeError',
+      resourceId: 'STATE',
+    });
+    expect(output.text()).toContain('"TargetSaveFailures":1');
+    expect(output.text()).toContain('Target not saved');
+  });
+
+  it('throws a passing fault, so the state machine retries the target and then records it', async () => {
+    // Prepare
+    const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+      name: 'ThrottlingException',
+    });
+    const { store, runId, invoke } = failingStore(throttled);
+
+    // Act / Assess
+    await expect(invoke()).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect((await store.loadRun(runId)).targets).toEqual([]);
   });
 });

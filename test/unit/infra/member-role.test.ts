@@ -87,6 +87,16 @@ describe('infra/member-role.yml', () => {
     expect(template.Parameters?.OrganizationId?.Default).toBe('');
   });
 
+  it('takes an external id of 16 characters or more, never echoed', () => {
+    // Assess
+    expect(template.Parameters?.ExternalId).toMatchObject({
+      Type: 'String',
+      MinLength: 16,
+      MaxLength: 1224,
+      NoEcho: true,
+    });
+  });
+
   it('takes the StackSet parameters the README names', () => {
     // Assess
     expect(Object.keys(template.Parameters ?? {}).sort()).toEqual(
