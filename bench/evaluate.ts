@@ -32,6 +32,7 @@ import type {
   Snapshot,
   Vpc,
 } from '../src/inventory/types.ts';
+import { lifecycleCatalogue } from '../src/lifecycle/catalogue.ts';
 import {
   makeContainerInstance,
   makeEcsCluster,
@@ -420,7 +421,10 @@ function main(): Promise<void> | void {
   const { total, perSnapshot, json } = parseOptions(process.argv.slice(2));
   const snapshotCount = Math.ceil(total / perSnapshot);
   const checkpointsAt = new Set([0.1, 0.5, 1].map((f) => Math.max(1, Math.round(snapshotCount * f))));
-  const options: EvaluationOptions = { rules: allRules, ctx: { now: NOW, settings: defaultRuleSettings } };
+  const options: EvaluationOptions = {
+    rules: allRules,
+    ctx: { now: NOW, settings: defaultRuleSettings, lifecycle: lifecycleCatalogue },
+  };
   const log = (text: string) => process.stderr.write(`[bench:evaluate] ${text}\n`);
 
   const heapBaseline = retainedHeap();

@@ -1,17 +1,8 @@
 import type { Rule } from '../../src/engine/types.ts';
 import type { Instance } from '../../src/inventory/types.ts';
-import { type OsFamily, type OsLifecycle, osLifecycle } from '../../src/lifecycle/catalogue.ts';
-import {
-  extendedSupportName,
-  isReportable,
-  lifecycleEvidence,
-  lifecycleStatus,
-  osDates,
-  severityFor,
-  supportPhrase,
-  upgradeAdvice,
-  upgradeTargets,
-} from '../lib/lifecycle.ts';
+import type { OsFamily, OsLifecycle } from '../../src/lifecycle/catalogue.ts';
+import { osReadingOf, osVerdict } from '../../src/lifecycle/verdict.ts';
+import { osFinding } from '../lib/lifecycle.ts';
 
 /** States whose instance is gone or going: nothing to fix there. */
 const GONE = new Set(['terminated', 'shutting-down']);
@@ -74,10 +65,13 @@ export const rule: Rule = {
   description:
     'Fires when an EC2 instance (not terminated or shutting down) runs an operating system past its ' +
     'end of standard support, or whose end falls within the warning window (default 90 days). The OS ' +
-    'is the one the EC2 collector read from the AMI name or description, or from SSM: critical when no ' +
-    'support is left (past extended support, or past standard support with no extended support), high ' +
-    'when only paid extended support remains, low when the end is near. Instances whose OS is unknown ' +
-    'or not in the lifecycle catalogue are not reported: nothing is guessed.',
+    'is the one the EC2 collector read from the AMI name or description, or from SSM. Severity follows ' +
+    'what support remains: critical when none is left; high past standard support when security fixes ' +
+    'need a paid extension (ESU, ESM, ELS, LTSS, EUS); medium past standard support when fixes still ' +
+    'flow for free (Debian LTS, Amazon Linux maintenance support); low when the end is near. A version ' +
+    'the lifecycle catalogue does not list but that is older than a catalogued release of the same line ' +
+    'that has ended is critical too, and the evidence names that release. Versions newer than the ' +
+    'catalogue, and OSes that are unknown, are not reported.',
   risk:
     'An operating system past its end of support gets no security fixes: every kernel, OpenSSL, glibc ' +
     'or sudo vulnerability published after that date stays open for good, and exploits for them are ' +
@@ -126,35 +120,27 @@ export const rule: Rule = {
     return instances.items.flatMap((instance) => {
       const os = instance.os;
       if (GONE.has(instance.state) || !os.known) return [];
-      const entry = osLifecycle(os.family, os.version);
-      if (!entry) return [];
-      const dates = osDates(entry);
-      const status = lifecycleStatus(dates, ctx.now, ctx.settings.warningDays);
-      if (!isReportable(status)) return [];
-
-      const targets = upgradeTargets(entry, ctx.now);
-      const upgradeTo = upgradeAdvice(entry, ctx.now);
+      const verdict = osVerdict(osReadingOf(os), ctx.lifecycle, ctx.now, ctx.settings.warningDays);
+      const found = osFinding(os, verdict, ctx.lifecycle, ctx.now);
+      if (!found) return [];
       return [
         {
           resourceId: instance.instanceId,
           resourceArn: `arn:aws:ec2:${snapshot.region}:${snapshot.accountId}:instance/${instance.instanceId}`,
-          severity: severityFor(status.state),
+          severity: found.severity,
           message:
-            `EC2 instance ${displayName(instance)} runs ${entry.name}: ` +
-            `${supportPhrase(status, dates, extendedSupportName(entry))}; move it to ${upgradeTo}.`,
+            `EC2 instance ${displayName(instance)} runs ${found.name}: ${found.phrase}; ` +
+            `move it to ${found.upgradeTo}.`,
           evidence: {
-            os: { name: entry.name, family: entry.family, version: entry.version },
+            os: found.evidence.os,
             determinedBy: os.source,
             determinedFrom: os.evidence,
             ...(instance.imageId ? { imageId: instance.imageId } : {}),
             ...(instance.tags.Name ? { instanceName: instance.tags.Name } : {}),
             state: instance.state,
-            ...lifecycleEvidence(status, dates),
-            ...(entry.extendedKind ? { extendedSupportKind: entry.extendedKind } : {}),
-            lifecycleSource: entry.source,
-            upgradeTo: targets.map((t) => t.name),
+            ...found.evidence,
           },
-          cli: replacementAmiCli(targets[0], snapshot.region, instance.architecture),
+          cli: replacementAmiCli(found.targets[0], snapshot.region, instance.architecture),
         },
       ];
     });

@@ -1,14 +1,8 @@
 import type { Rule, RuleResult } from '../../src/engine/types.ts';
 import type { EksCluster } from '../../src/inventory/types.ts';
-import { eksVersionCatalogue, eksVersionLifecycle } from '../../src/lifecycle/catalogue.ts';
-import {
-  isReportable,
-  type LifecycleDates,
-  lifecycleEvidence,
-  lifecycleStatus,
-  severityFor,
-  supportPhrase,
-} from '../lib/lifecycle.ts';
+import type { EksVersionLifecycle } from '../../src/lifecycle/catalogue.ts';
+import { isReportable, type LifecycleDates, lifecycleStatus } from '../../src/lifecycle/status.ts';
+import { type ExtendedWording, lifecycleEvidence, severityFor, supportPhrase } from '../lib/lifecycle.ts';
 import { sh } from '../lib/shell.ts';
 
 interface MinorVersion {
@@ -32,19 +26,30 @@ function isOlder(a: MinorVersion, b: MinorVersion): boolean {
 }
 
 /** The catalogue's oldest entry: anything older is long past extended support. */
-const oldestCatalogued = eksVersionCatalogue.reduce((oldest, entry) => {
-  const v = minorVersion(entry.version)!;
-  return isOlder(v, minorVersion(oldest.version)!) ? entry : oldest;
-});
+function oldestOf(versions: readonly EksVersionLifecycle[]): EksVersionLifecycle | undefined {
+  return versions.reduce<EksVersionLifecycle | undefined>(
+    (oldest, entry) =>
+      oldest === undefined || isOlder(minorVersion(entry.version)!, minorVersion(oldest.version)!)
+        ? entry
+        : oldest,
+    undefined,
+  );
+}
 
-const extendedName = 'extended support (billed per cluster hour)';
+/** EKS extended support is billed per cluster hour: fixes past standard support are paid for. */
+const extendedSupport: ExtendedWording = {
+  name: 'EKS extended support',
+  access: 'paid',
+  product: 'Amazon EKS extended support (billed per cluster hour)',
+};
 
 /** The dates to judge a version by: EKS's own answer when the collector had it, else the catalogue. */
 function datesOf(
   cluster: EksCluster,
   version: MinorVersion,
+  catalogue: readonly EksVersionLifecycle[],
 ): { dates: LifecycleDates; lifecycleSource: string } | undefined {
-  const catalogued = eksVersionLifecycle(version.key);
+  const catalogued = catalogue.find((entry) => entry.version === version.key);
   const live = cluster.versionSupport;
   if (live?.endOfStandardSupport) {
     const endOfExtended = live.endOfExtendedSupport ?? catalogued?.endOfExtended;
@@ -102,8 +107,8 @@ export const rule: Rule = {
   resourceType: 'AwsEksCluster',
   severity: 'critical',
   description:
-    'Fires when an EKS cluster’s Kubernetes version is past its end of standard support (high: the ' +
-    'cluster is on billed extended support), past its end of extended support (critical), or reaches ' +
+    'Fires when an EKS cluster’s Kubernetes version is past its end of standard support (high: fixes ' +
+    'now come only with billed extended support), past its end of extended support (critical), or reaches ' +
     'the end of standard support within the warning window (low, default 90 days). The dates come from ' +
     'eks:DescribeClusterVersions when the scan could call it, else from the lifecycle catalogue; ' +
     'versions older than the catalogue’s oldest are past extended support. Connected clusters are ' +
@@ -145,12 +150,12 @@ export const rule: Rule = {
       if (!version) return [];
       const resourceArn =
         cluster.arn ?? `arn:aws:eks:${snapshot.region}:${snapshot.accountId}:cluster/${cluster.name}`;
-      const found = datesOf(cluster, version);
+      const found = datesOf(cluster, version, ctx.lifecycle.eksVersions);
 
       if (!found) {
-        const oldest = minorVersion(oldestCatalogued.version)!;
-        // A version newer than the catalogue is not judged: nothing is guessed.
-        if (!isOlder(version, oldest)) return [];
+        const oldestCatalogued = oldestOf(ctx.lifecycle.eksVersions);
+        // A version newer than the catalogue is not judged: the catalogue predates it.
+        if (!oldestCatalogued || !isOlder(version, minorVersion(oldestCatalogued.version)!)) return [];
         return [
           {
             resourceId: cluster.name,
@@ -163,6 +168,7 @@ export const rule: Rule = {
             evidence: {
               ...clusterEvidence(cluster, version),
               lifecycleState: 'past-extended',
+              supportKind: 'none',
               predatesCatalogue: true,
               oldestCatalogued: oldestCatalogued.version,
               oldestCataloguedEndOfExtendedSupport: oldestCatalogued.endOfExtended,
@@ -184,13 +190,13 @@ export const rule: Rule = {
         {
           resourceId: cluster.name,
           resourceArn,
-          severity: severityFor(status.state),
+          severity: severityFor(status.state, extendedSupport.access),
           message:
             `${clusterLabel(cluster)} runs Kubernetes ${version.key}: ` +
-            `${supportPhrase(status, found.dates, extendedName)}; ${upgrade}`,
+            `${supportPhrase(status, found.dates, extendedSupport)}; ${upgrade}`,
           evidence: {
             ...clusterEvidence(cluster, version),
-            ...lifecycleEvidence(status, found.dates),
+            ...lifecycleEvidence(status, found.dates, extendedSupport),
             lifecycleSource: found.lifecycleSource,
           },
           cli: upgradeCli(cluster, version),

@@ -1,14 +1,7 @@
 import type { Rule } from '../../src/engine/types.ts';
 import type { EksNodegroup } from '../../src/inventory/types.ts';
-import { eksAmiTypeLifecycle, osLifecycle } from '../../src/lifecycle/catalogue.ts';
-import {
-  isReportable,
-  type LifecycleDates,
-  lifecycleEvidence,
-  lifecycleStatus,
-  severityFor,
-  supportPhrase,
-} from '../lib/lifecycle.ts';
+import { isReportable, type LifecycleDates, lifecycleStatus } from '../../src/lifecycle/status.ts';
+import { lifecycleEvidence, severityFor, supportPhrase } from '../lib/lifecycle.ts';
 import { sh, shellWord } from '../lib/shell.ts';
 
 /** The Amazon Linux 2023 AMI type that replaces each Amazon Linux 2 one. */
@@ -82,13 +75,15 @@ export const rule: Rule = {
     const nodegroups = snapshot.sources['eks.nodegroups'];
     if (!nodegroups?.ok) return [];
     return nodegroups.items.flatMap((nodegroup) => {
-      const entry = nodegroup.amiType ? eksAmiTypeLifecycle(nodegroup.amiType) : undefined;
+      const entry = nodegroup.amiType
+        ? ctx.lifecycle.eksAmiTypes.find((t) => t.amiType === nodegroup.amiType)
+        : undefined;
       if (!entry) return [];
       const dates: LifecycleDates = { endOfStandard: entry.endOfSupport };
       const status = lifecycleStatus(dates, ctx.now, ctx.settings.warningDays);
       if (!isReportable(status)) return [];
 
-      const os = osLifecycle(entry.os.family, entry.os.version);
+      const os = ctx.lifecycle.os.find((e) => e.family === entry.os.family && e.version === entry.os.version);
       const replacement = replacementAmiTypes[entry.amiType];
       const id = `${nodegroup.clusterName}/${nodegroup.nodegroupName}`;
       return [

@@ -1,17 +1,7 @@
 import type { Rule } from '../../src/engine/types.ts';
 import type { ManagedInstance } from '../../src/inventory/types.ts';
-import { osLifecycle } from '../../src/lifecycle/catalogue.ts';
-import {
-  extendedSupportName,
-  isReportable,
-  lifecycleEvidence,
-  lifecycleStatus,
-  osDates,
-  severityFor,
-  supportPhrase,
-  upgradeAdvice,
-  upgradeTargets,
-} from '../lib/lifecycle.ts';
+import { osReadingOf, osVerdict } from '../../src/lifecycle/verdict.ts';
+import { osFinding } from '../lib/lifecycle.ts';
 import { sh } from '../lib/shell.ts';
 
 type HostRole = 'ecs-anywhere' | 'eks-hybrid-node' | 'hybrid-activation' | 'ec2';
@@ -52,10 +42,11 @@ export const rule: Rule = {
     'Fires when an on-premises SSM managed instance (a `mi-` host registered through a hybrid ' +
     'activation, including ECS Anywhere hosts and EKS hybrid nodes) reports an operating system past ' +
     'its end of standard support, or whose end falls within the warning window (default 90 days). ' +
-    'The OS is the one the SSM agent reports. Severities: critical when no support is left, high ' +
-    'when only paid extended support remains, low when the end is near. EC2 instances that SSM also ' +
-    'manages are left to ec2-instance-os-eol, so no instance is reported twice; hosts whose OS is ' +
-    'unknown or not in the lifecycle catalogue are not reported.',
+    'The OS is the one the SSM agent reports. Severities: critical when no support is left (including ' +
+    'a version older than a catalogued release that has ended), high past standard support when fixes ' +
+    'need a paid extension, medium when they still flow for free, low when the end is near. EC2 ' +
+    'instances that SSM also manages are left to ec2-instance-os-eol, so no instance is reported twice; ' +
+    'hosts whose OS is unknown or newer than the lifecycle catalogue are not reported.',
   risk:
     'An operating system past its end of support gets no security fixes. On premises that host ' +
     'usually sits on the internal network next to other systems, runs the SSM agent with a role into ' +
@@ -99,24 +90,21 @@ export const rule: Rule = {
     return instances.items.flatMap((instance) => {
       const os = instance.os;
       if (!instance.onPremises || !os.known) return [];
-      const entry = osLifecycle(os.family, os.version);
-      if (!entry) return [];
-      const dates = osDates(entry);
-      const status = lifecycleStatus(dates, ctx.now, ctx.settings.warningDays);
-      if (!isReportable(status)) return [];
+      const verdict = osVerdict(osReadingOf(os), ctx.lifecycle, ctx.now, ctx.settings.warningDays);
+      const found = osFinding(os, verdict, ctx.lifecycle, ctx.now);
+      if (!found) return [];
 
       const role = hostRole(instance);
-      const upgradeTo = upgradeAdvice(entry, ctx.now);
       return [
         {
           resourceId: instance.instanceId,
           resourceArn: `arn:aws:ssm:${snapshot.region}:${snapshot.accountId}:managed-instance/${instance.instanceId}`,
-          severity: severityFor(status.state),
+          severity: found.severity,
           message:
-            `${roleNames[role]} ${displayName(instance)} runs ${entry.name}: ` +
-            `${supportPhrase(status, dates, extendedSupportName(entry))}; move it to ${upgradeTo}.`,
+            `${roleNames[role]} ${displayName(instance)} runs ${found.name}: ${found.phrase}; ` +
+            `move it to ${found.upgradeTo}.`,
           evidence: {
-            os: { name: entry.name, family: entry.family, version: entry.version },
+            os: found.evidence.os,
             determinedBy: os.source,
             determinedFrom: os.evidence,
             role,
@@ -125,10 +113,7 @@ export const rule: Rule = {
             ...(instance.computerName ? { computerName: instance.computerName } : {}),
             ...(instance.ipAddress ? { ipAddress: instance.ipAddress } : {}),
             ...(instance.pingStatus ? { pingStatus: instance.pingStatus } : {}),
-            ...lifecycleEvidence(status, dates),
-            ...(entry.extendedKind ? { extendedSupportKind: entry.extendedKind } : {}),
-            lifecycleSource: entry.source,
-            upgradeTo: upgradeTargets(entry, ctx.now).map((t) => t.name),
+            ...found.evidence,
           },
           cli: verifyCli(instance.instanceId),
         },

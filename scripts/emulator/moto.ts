@@ -81,6 +81,21 @@ export function resolveMotoServer(): string {
   );
 }
 
+/**
+ * The directory of the `moto` Python package behind `resolveMotoServer()` (its `ec2/resources` hold
+ * real public AMI records, which the OS detection corpus test reads). The interpreter is the one
+ * the `moto_server` script runs with, named in its first line.
+ */
+export function motoPackageDir(): string {
+  const server = resolveMotoServer();
+  const shebang = /^#!\s*(\S+)/.exec(readFileSync(server, 'utf8').split('\n', 1)[0] ?? '')?.[1];
+  const python = server === venvMoto ? join(venvDir, 'bin', 'python') : shebang;
+  if (!python) throw new EmulatorUnavailableError(`cannot tell which Python runs ${server}`);
+  return execFileSync(python, ['-c', 'import moto, os; print(os.path.dirname(moto.__file__))'], {
+    encoding: 'utf8',
+  }).trim();
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();

@@ -6,6 +6,7 @@
 
 import type { Severity } from '../findings/types.ts';
 import type { Snapshot, SourceId } from '../inventory/types.ts';
+import type { LifecycleCatalogue } from '../lifecycle/catalogue.ts';
 
 export interface RuleMetadata {
   /** Kebab-case, equal to the file name, e.g. `s3-bucket-versioning-disabled`. */
@@ -55,6 +56,8 @@ export const defaultRuleSettings: RuleSettings = {
 export interface RuleContext {
   now: Date;
   settings: RuleSettings;
+  /** End-of-support dates of operating systems, EKS versions and node group AMI types. */
+  lifecycle: LifecycleCatalogue;
 }
 
 /** What a rule reports for one resource; the engine turns it into a `Finding`. */

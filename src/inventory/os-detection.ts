@@ -2,11 +2,14 @@
  * Telling an operating system from what AWS reports about an instance: the AMI's name and
  * description, the billing platform details, and the SSM agent's platform fields.
  *
- * Every answer is a lifecycle catalogue key (`family` + `version`) or an explicit "unknown" with the
- * reason and, where the family alone is known, a hint. Nothing is guessed: a name that does not
- * follow a known pattern is unknown, however likely its OS looks.
+ * Every answer is a family and a version in the lifecycle catalogue's key format (`family` +
+ * `version`), or an explicit "unknown" with the reason and, where the family alone is known, a hint.
+ * A version the catalogue does not list is still an answer: whether it is supported is for the
+ * lifecycle verdict to say (an old release may be missing from the catalogue, yet older than one
+ * that ended). Nothing is guessed: a name that does not follow a known pattern is unknown, however
+ * likely its OS looks.
  */
-import { type OsFamily, osFamilyNames, osLifecycle } from '../lifecycle/catalogue.ts';
+import { type OsFamily, osFamilyNames, osReleaseName } from '../lifecycle/catalogue.ts';
 import type { DetectedOs, Image } from './types.ts';
 
 type Unknown = Extract<DetectedOs, { known: false }>;
@@ -15,35 +18,87 @@ type Unknown = Extract<DetectedOs, { known: false }>;
 interface Reading {
   family: OsFamily;
   version?: string;
+  /** The exact release when the version key is coarser (RHEL `8.6` of `8`, Bottlerocket `1.20.0`). */
+  release?: string;
+  /** The Kubernetes version of a Kubernetes variant (Bottlerocket `aws-k8s-1.29`). */
+  kubernetesVersion?: string;
 }
 
 type Reader = (text: string) => Reading | undefined;
 
+/**
+ * Text as the readers see it: without trademark signs, which Windows puts inside its product names
+ * (`Microsoft® Windows Server® 2008 Standard`, `Microsoft(R) Windows(R) Server 2003`).
+ */
+function plainText(text: string): string {
+  return text.replace(/[®™©]|\((?:R|TM|C)\)/gi, '');
+}
+
+/** A beta image: RHEL's `RHEL-9.4.0_HVM_BETA-…`, `… Beta …` in a name or description. */
+function isBeta(text: string): boolean {
+  return /(?:^|[^a-z])beta(?![a-z])/i.test(text);
+}
+
 // ---------------------------------------------------------------- version normalization
 
-/** `2012` + R2 → `2012-r2`, the catalogue's Windows Server key. */
-function windowsVersionKey(year: string, r2: boolean): string {
-  return r2 ? `${year}-r2` : year;
+/** Windows Server's semi-annual (and the one annual) channel releases, named by year and month. */
+const semiAnnualReleases = new Set(['1709', '1803', '1809', '1903', '1909', '2004', '20h2', '23h2']);
+
+/**
+ * The catalogue's Windows reading of a release a name gives: `2012` + R2 → `windows-server` `2012-r2`;
+ * a semi-annual or annual channel release → `windows-server-sac` `2004`, `20h2`, `23h2`; the Nano
+ * Server installation of 2016 (its own, much shorter lifecycle) → `windows-nano-server` `2016`.
+ */
+function windowsReading(
+  release: string,
+  options: { r2?: boolean; nano?: boolean } = {},
+): Reading & { version: string } {
+  const r = release.toLowerCase();
+  if (semiAnnualReleases.has(r)) return { family: 'windows-server-sac', version: r };
+  if (options.nano) return { family: 'windows-nano-server', version: r };
+  return { family: 'windows-server', version: options.r2 ? `${r}-r2` : r };
 }
 
 /**
- * Windows reports a kernel build, not a product year, in `PlatformVersion`; only LTSC server builds
- * are mapped (10.0.17763 is also Windows 10 1809, so the caller checks the name says Server).
+ * Windows reports a kernel build, not a product year, in `PlatformVersion`; these are the server
+ * releases of each build (10.0.17763 is also Windows 10 1809, so the caller checks the name says
+ * Server). Long-term releases always name their year (`Windows Server 2019 Datacenter`), so a server
+ * name without one is a semi-annual release: 10.0.17763 without a year is version 1809, not 2019.
  */
 const windowsServerBuilds: Record<string, string> = {
-  '6.1.7600': '2008-r2',
-  '6.1.7601': '2008-r2',
+  '5.2.3790': '2003',
+  '6.0.6001': '2008',
+  '6.0.6002': '2008',
+  '6.0.6003': '2008',
+  '6.1.7600': '2008',
+  '6.1.7601': '2008',
   '6.2.9200': '2012',
-  '6.3.9600': '2012-r2',
+  '6.3.9600': '2012',
   '10.0.14393': '2016',
-  '10.0.17763': '2019',
+  '10.0.16299': '1709',
+  '10.0.17134': '1803',
+  '10.0.17763': '1809',
+  '10.0.18362': '1903',
+  '10.0.18363': '1909',
+  '10.0.19041': '2004',
+  '10.0.19042': '20h2',
   '10.0.20348': '2022',
+  '10.0.25398': '23h2',
   '10.0.26100': '2025',
 };
+/** Builds of an R2 release (the year alone is the release before it). */
+const r2Builds = new Set(['6.1.7600', '6.1.7601', '6.3.9600']);
 
-/** `15.1` → `15-sp1`, `15` or `15.0` → `15`, `12.5` → `12-sp5`. */
-function slesVersionKey(major: string, servicePack: string | undefined): string {
-  return servicePack && Number(servicePack) > 0 ? `${major}-sp${Number(servicePack)}` : major;
+/** Builds shared by a long-term and a semi-annual release: only the name tells them apart. */
+const ambiguousWindowsBuilds = new Set(['10.0.17763']);
+
+/**
+ * `15.1` → `15-sp1`, `15` or `15.0` → `15`, `12.5` → `12-sp5`. SLES 16 has minor releases, not
+ * service packs: `16.0` → `16`, `16.1` → `16.1`.
+ */
+function slesVersionKey(major: string, minor: string | undefined): string {
+  if (!minor || Number(minor) === 0) return major;
+  return Number(major) >= 16 ? `${major}.${Number(minor)}` : `${major}-sp${Number(minor)}`;
 }
 
 /** The major version (`7.6.2004` → `7`, `8.10` → `8`), without leading zeros. */
@@ -52,10 +107,16 @@ function majorOf(version: string): string | undefined {
   return major === undefined ? undefined : String(Number(major));
 }
 
+/** `1.20.0` → `1.20`, `14.0-RELEASE` → `14.0`: the first two numbers, as written. */
+function majorMinorOf(version: string): string | undefined {
+  const match = /^\s*(\d+)\.(\d+)/.exec(version);
+  return match ? `${Number(match[1])}.${match[2]}` : undefined;
+}
+
 /** `2` → `2`, `2023.5.20240624` → `2023`, `2018.03` → `2018.03`, `2017.09.1` → `2017.09`. */
 function amazonLinuxVersionKey(version: string): string | undefined {
   const dated = /^\s*(\d{4})\.(\d{2})(?!\d)/.exec(version);
-  if (dated && dated[1] !== '2023') return `${dated[1]}.${dated[2]}`;
+  if (dated && Number(dated[1]) < 2022) return `${dated[1]}.${dated[2]}`;
   return majorOf(version);
 }
 
@@ -64,38 +125,56 @@ function ubuntuVersionKey(version: string): string | undefined {
   return /^\s*(\d{2}\.\d{2})(?!\d)/.exec(version)?.[1];
 }
 
-/** Turns an SSM `PlatformVersion` into the catalogue key for `family`. */
-function ssmVersionKey(family: OsFamily, version: string): string | undefined {
+/** An SSM `PlatformVersion` read for `family`, with the catalogue key and what else it tells. */
+function ssmReading(family: OsFamily, version: string): Reading | undefined {
+  const read = (key: string | undefined): Reading | undefined => (key ? { family, version: key } : undefined);
   switch (family) {
     case 'amazon-linux':
-      return amazonLinuxVersionKey(version);
+      return read(amazonLinuxVersionKey(version));
     case 'ubuntu':
-      return ubuntuVersionKey(version);
-    case 'sles': {
+      return read(ubuntuVersionKey(version));
+    case 'sles':
+    case 'sles-sap': {
       const match = /^\s*(\d+)(?:\.(\d+))?/.exec(version);
-      return match?.[1] ? slesVersionKey(match[1], match[2]) : undefined;
+      return read(match?.[1] ? slesVersionKey(match[1], match[2]) : undefined);
     }
+    case 'rhel': {
+      // SSM reads the running system, so its minor release is the one installed: kept as the
+      // release (`8.6` of `8`), because EUS supports some minors beyond the next one's release.
+      const major = majorOf(version);
+      const minor = /^\s*\d+\.\d+/.test(version) ? majorMinorOf(version) : undefined;
+      return major && minor ? { family, version: major, release: minor } : read(major);
+    }
+    case 'bottlerocket':
+      // SSM gives the OS release, never the variant that sets how long it is built.
+      return undefined;
+    case 'freebsd':
+      return read(majorMinorOf(version));
     default:
-      return majorOf(version);
+      return read(majorOf(version));
   }
 }
 
 // ---------------------------------------------------------------- readers of AMI names and descriptions
 
 // Token boundaries: these names are hyphen/underscore/slash separated, so `\b` (which treats `_` as a
-// word character) would miss `Windows_Server` and match inside `x86_64`.
-const windowsPattern = /windows[\s_-]*server[\s_-]*(\d{4})(?:[\s_-]*(R2)(?![a-z]))?/i;
+// word character) would miss `Windows_Server` and match inside `x86_64`. The release is a year
+// (`2019`), or a semi-annual `1809`/`20H2`.
+const windowsPattern = /windows[\s_-]*server[\s_-]*(\d{4}|\d{2}h\d)(?![\da-z])(?:[\s_-]*(R2)(?![a-z]))?/i;
+const nanoPattern = /(?:^|[^a-z])nano(?![a-z])/i;
 
 const readWindows: Reader = (text) => {
   const match = windowsPattern.exec(text);
-  if (match?.[1]) return { family: 'windows-server', version: windowsVersionKey(match[1], !!match[2]) };
+  if (match?.[1]) return windowsReading(match[1], { r2: !!match[2], nano: nanoPattern.test(text) });
   if (/windows/i.test(text)) return { family: 'windows-server' };
   return undefined;
 };
 
 const readAmazonLinux: Reader = (text) => {
-  // AL2023 first: `amazon-eks-node-al2023-…` would otherwise read as an EKS AL2 node.
-  if (/(?:^|[^a-z0-9])al2023(?!\d)/i.test(text)) return { family: 'amazon-linux', version: '2023' };
+  // `al2023-ami-…`, `al2022-ami-…` first: `amazon-eks-node-al2023-…` would otherwise read as an EKS
+  // AL2 node.
+  const generation = /(?:^|[^a-z0-9])al(20\d{2})(?!\d)/i.exec(text)?.[1];
+  if (generation) return { family: 'amazon-linux', version: generation };
   // `amzn2-ami-kernel-5.10-hvm-2.0.…`: the prefix says AL2; the kernel version is not the OS version.
   if (/(?:^|[^a-z0-9])amzn2(?!\d)/i.test(text)) return { family: 'amazon-linux', version: '2' };
   const firstGeneration = /(?:^|[^a-z0-9])amzn-ami(?:-[a-z]+)*-(\d{4}\.\d{2})(?!\d)/i.exec(text);
@@ -105,8 +184,10 @@ const readAmazonLinux: Reader = (text) => {
     return { family: 'amazon-linux', version: '2' };
   }
   // Descriptions: `Amazon Linux 2 AMI 2.0.…`, `Amazon Linux AMI 2.0.… ECS HVM` (ECS-optimized AL2),
-  // `Amazon Linux AMI 2018.03.0.…`, `Amazon Linux 2023 AMI …`, `… with AmazonLinux2 image`.
-  const described = /amazon[\s_-]*linux[\s_-]*(?:ami[\s_-]*)?(\d{4}\.\d{2}|\d{4}|\d)(?!\d)/i.exec(text);
+  // `Amazon Linux AMI 2018.03.0.…`, `Amazon Linux 2023 AMI …`, `… with AmazonLinux2 image`. The
+  // version follows the name directly: in `Deep Learning AMI Amazon Linux - 3.3_Oct2017` the number
+  // after the dash is the Deep Learning AMI's own. The only single-digit generation is 2.
+  const described = /amazon[\s_-]*linux(?:\s+|_|-)?(?:ami[\s_-]*)?(\d{4}\.\d{2}|\d{4}|2)(?!\d)/i.exec(text);
   if (described?.[1]) {
     const version = amazonLinuxVersionKey(described[1]);
     return version ? { family: 'amazon-linux', version } : { family: 'amazon-linux' };
@@ -146,6 +227,9 @@ const readUbuntu: Reader = (text) => {
   // `YY.04`/`YY.10` not preceded by a digit or dot, so `k8s_1.29` and `2024.04.10` do not count.
   const number = /(?:^|[^\d.])(\d{2}\.(?:04|10))(?![\d])/.exec(text)?.[1];
   if (number) return { family: 'ubuntu', version: number };
+  // Without the dot right after the name: `aws-parallelcluster-3.9.0-ubuntu-2004-lts-hvm-…`.
+  const compact = /ubuntu[\s_-]?(\d{2})(04|10)(?!\d)/i.exec(text);
+  if (compact) return { family: 'ubuntu', version: `${compact[1]}.${compact[2]}` };
   const codename = ubuntuCodenamePattern.exec(text)?.[1]?.toLowerCase();
   const version = codename ? ubuntuCodenames[codename] : undefined;
   return version ? { family: 'ubuntu', version } : { family: 'ubuntu' };
@@ -169,13 +253,20 @@ const readCentos: Reader = (text) => {
 };
 
 const readRhel: Reader = (text) => {
-  // `RHEL-8.6.0_HVM-…`, `RHEL-8.10.0_HVM-…` (major 8), `RHEL_HA-8.4.0_HVM-…`, `RHEL-SAP-8.2.0_HVM-…`.
+  // `RHEL-8.6.0_HVM-…`, `RHEL-8.10.0_HVM-…` (major 8, minor 8.10), `RHEL_HA-8.4.0_HVM-…`,
+  // `RHEL-SAP-8.2.0_HVM-…`, `…-rhel8-hvm-…`.
   const match =
-    /(?:^|[^a-z])(?:rhel|red[\s_-]*hat[\s_-]*enterprise[\s_-]*linux(?:[\s_-]*server)?)(?:[\s_-]*(?:sap|ha|for[\s_-]*sap(?:[\s_-]*(?:solutions|applications))?|byos))*[\s_-]*(\d{1,2})(?!\d)/i.exec(
+    /(?:^|[^a-z])(?:rhel|red[\s_-]*hat[\s_-]*enterprise[\s_-]*linux(?:[\s_-]*server)?)(?:[\s_-]*(?:sap|ha|for[\s_-]*sap(?:[\s_-]*(?:solutions|applications))?|byos))*[\s_-]*(\d{1,2})(?:\.(\d{1,2}))?(?!\d)/i.exec(
       text,
     );
+  // An image's minor release is where the instance started, not where updates have taken it since:
+  // the line is the version, the minor only its release.
   const major = match?.[1] ? majorOf(match[1]) : undefined;
-  if (major) return { family: 'rhel', version: major };
+  if (major) {
+    return match?.[2] === undefined
+      ? { family: 'rhel', version: major }
+      : { family: 'rhel', version: major, release: `${major}.${Number(match[2])}` };
+  }
   // Official RHEL AMI descriptions only say `Provided by Red Hat, Inc.`
   if (/(?:^|[^a-z])rhel(?![a-z])|red[\s_-]*hat/i.test(text)) return { family: 'rhel' };
   return undefined;
@@ -209,15 +300,19 @@ const readOracle: Reader = (text) => {
 };
 
 const readSles: Reader = (text) => {
-  // `suse-sles-15-sp5-v20230620-hvm-ssd-x86_64`, `suse-sles-sap-15-sp4-…`, `suse-sles-15-v2020…`,
-  // `SUSE Linux Enterprise Server 15 SP5 (HVM, 64-bit, SSD-Backed)`.
+  // `suse-sles-15-sp5-v20230620-hvm-ssd-x86_64`, `suse-sles-sap-15-sp4-…` (SLES for SAP Applications,
+  // a product with its own, longer support), `suse-sles-15-v2020…`, `SUSE Linux Enterprise Server 15
+  // SP5 (HVM, 64-bit, SSD-Backed)`, `SUSE Linux Enterprise Server 11 Service Pack 4 (PV, …)`.
   const match =
-    /(?:(?:^|[^a-z])sles|suse[\s_-]*linux[\s_-]*enterprise[\s_-]*server)(?:[\s_-]*(?:sap|for[\s_-]*sap(?:[\s_-]*applications)?|byos|hpc))*[\s_-]*(\d{2})(?:[\s_-]*sp(\d{1,2}))?(?!\d)/i.exec(
+    /(?:(?:^|[^a-z])sles|suse[\s_-]*linux[\s_-]*enterprise[\s_-]*server)((?:[\s_-]*(?:sap|for[\s_-]*sap(?:[\s_-]*applications)?|byos|hpc))*)[\s_-]*(\d{2})(?:[\s_-]*(?:sp|service[\s_-]*pack[\s_-]*)(\d{1,2}))?(?!\d)/i.exec(
       text,
     );
-  if (match?.[1]) return { family: 'sles', version: slesVersionKey(match[1], match[2]) };
+  if (match?.[2]) {
+    const family = /sap/i.test(match[1] ?? '') ? 'sles-sap' : 'sles';
+    return { family, version: slesVersionKey(match[2], match[3]) };
+  }
   if (/(?:^|[^a-z])sles(?![a-z])|suse[\s_-]*linux[\s_-]*enterprise[\s_-]*server/i.test(text)) {
-    return { family: 'sles' };
+    return { family: /(?:^|[^a-z])sap(?![a-z])/i.test(text) ? 'sles-sap' : 'sles' };
   }
   return undefined;
 };
@@ -247,6 +342,30 @@ const readDebian: Reader = (text) => {
   return version ? { family: 'debian', version } : { family: 'debian' };
 };
 
+const readBottlerocket: Reader = (text) => {
+  if (!/bottlerocket/i.test(text)) return undefined;
+  // `bottlerocket-aws-k8s-1.29-x86_64-v1.20.0-…`, `bottlerocket-aws-k8s-1.35-fips-x86_64-v1.58.0-…`,
+  // `bottlerocket-aws-ecs-2-x86_64-v1.20.0-…`: Bottlerocket builds each variant for as long as what
+  // it runs is supported, so the variant is the version (its `-nvidia`, `-fips` flavours share its
+  // life); a Kubernetes variant names the Kubernetes version that sets it.
+  const variant = /bottlerocket-((?:aws|vmware|metal)-(?:k8s-(\d+\.\d+)|ecs-\d+|dev))(?![\d.])/i.exec(text);
+  if (!variant?.[1]) return { family: 'bottlerocket' };
+  const release = /(?:^|[\s_-])v(\d+\.\d+\.\d+)(?![\d.])/i.exec(text)?.[1];
+  return {
+    family: 'bottlerocket',
+    version: variant[1].toLowerCase(),
+    ...(release === undefined ? {} : { release }),
+    ...(variant[2] === undefined ? {} : { kubernetesVersion: variant[2] }),
+  };
+};
+
+const readFreebsd: Reader = (text) => {
+  if (!/freebsd/i.test(text)) return undefined;
+  // `FreeBSD 14.0-RELEASE-arm64 UEFI-PREFERRED base ZFS …`: each point release has its own end.
+  const release = /freebsd[\s_-]*(\d{1,2}\.\d)(?![\d])/i.exec(text)?.[1];
+  return release ? { family: 'freebsd', version: release } : { family: 'freebsd' };
+};
+
 /** In order of precedence: a reading with a version beats one without, then the earlier reader wins. */
 const readers: readonly Reader[] = [
   readWindows,
@@ -261,13 +380,13 @@ const readers: readonly Reader[] = [
   readRhel,
   readSles,
   readDebian,
+  readBottlerocket,
+  readFreebsd,
 ];
 
 /** Systems estatescan recognizes but has no lifecycle dates for, so the reason can name them. */
 const uncataloguedSystems: readonly (readonly [RegExp, string])[] = [
-  [/bottlerocket/i, 'Bottlerocket'],
   [/mac[\s_-]*os/i, 'macOS'],
-  [/freebsd/i, 'FreeBSD'],
   [/fedora/i, 'Fedora'],
   [/flatcar/i, 'Flatcar Container Linux'],
   [/opensuse/i, 'openSUSE'],
@@ -294,6 +413,8 @@ interface Publisher {
   name: string;
   /** The families this publisher's official images carry. */
   families: readonly OsFamily[];
+  /** The family a versionless image of theirs is hinted as, when they publish more than one. */
+  hint?: OsFamily;
 }
 
 /**
@@ -305,7 +426,14 @@ interface Publisher {
 const officialOwners = new Map<string, Publisher>([
   ['137112412989', { name: 'Amazon', families: ['amazon-linux'] }],
   ['591542846629', { name: 'Amazon', families: ['amazon-linux'] }],
-  ['801119661308', { name: 'Amazon', families: ['windows-server'] }],
+  [
+    '801119661308',
+    {
+      name: 'Amazon',
+      families: ['windows-server', 'windows-server-sac', 'windows-nano-server'],
+      hint: 'windows-server',
+    },
+  ],
   ['099720109477', { name: 'Canonical', families: ['ubuntu'] }],
   ['309956199498', { name: 'Red Hat', families: ['rhel'] }],
   ['136693071363', { name: 'Debian', families: ['debian'] }],
@@ -334,21 +462,28 @@ function publisherOf(
 
 // ---------------------------------------------------------------- results
 
-/** A reading with a version, checked against the catalogue. */
+/**
+ * A reading with a version. Its name is the catalogue's when the catalogue lists the version, else
+ * the family's name and the version: an uncatalogued version is still the OS the image runs.
+ */
 function fromReading(
   reading: Reading & { version: string },
   source: 'ami-name' | 'ami-description' | 'ssm',
   evidence: string,
-  where: string,
+  beta = false,
 ): DetectedOs {
-  const entry = osLifecycle(reading.family, reading.version);
-  if (entry) {
-    return { known: true, family: entry.family, version: entry.version, name: entry.name, source, evidence };
-  }
+  const { family, version, release, kubernetesVersion } = reading;
+  const name = osReleaseName(family, version) ?? `${osFamilyNames[family]} ${version}`;
   return {
-    known: false,
-    reason: `${osFamilyNames[reading.family]} ${reading.version} (${where}) is not in the lifecycle catalogue`,
-    familyHint: reading.family,
+    known: true,
+    family,
+    version,
+    name,
+    source,
+    evidence,
+    ...(release === undefined ? {} : { release }),
+    ...(kubernetesVersion === undefined ? {} : { kubernetesVersion }),
+    ...(beta ? { beta: true as const } : {}),
   };
 }
 
@@ -390,24 +525,17 @@ function osFromImageText(image: {
   const ownerFamilies = owner?.families ?? [];
   const name = image.name?.trim() ?? '';
   const description = image.description?.trim() ?? '';
-  const fromName = name ? readOs(name, ownerFamilies) : undefined;
-  if (hasVersion(fromName))
-    return fromReading(fromName, 'ami-name', name, `AMI ${image.imageId} name "${name}"`);
-  const fromDescription = description ? readOs(description, ownerFamilies) : undefined;
-  if (hasVersion(fromDescription)) {
-    return fromReading(
-      fromDescription,
-      'ami-description',
-      description,
-      `AMI ${image.imageId} description "${description}"`,
-    );
-  }
+  const beta = isBeta(name) || isBeta(description);
+  const fromName = name ? readOs(plainText(name), ownerFamilies) : undefined;
+  if (hasVersion(fromName)) return fromReading(fromName, 'ami-name', name, beta);
+  const fromDescription = description ? readOs(plainText(description), ownerFamilies) : undefined;
+  if (hasVersion(fromDescription)) return fromReading(fromDescription, 'ami-description', description, beta);
 
   const platformHint = image.platformDetails
     ? platformFamilyHint(undefined, image.platformDetails)
     : undefined;
   // An official owner of a single family pins that family (as a hint: it never gives a version).
-  const ownerHint = ownerFamilies.length === 1 ? ownerFamilies[0] : undefined;
+  const ownerHint = ownerFamilies.length === 1 ? ownerFamilies[0] : owner?.hint;
   const familyHint = fromName?.family ?? fromDescription?.family ?? ownerHint ?? platformHint?.familyHint;
   const ownedBy = owner ? `; its owner ${image.ownerId} is ${owner.name}, which gives no version` : '';
   if (!name && !description) {
@@ -487,7 +615,10 @@ const ssmLinuxNames: readonly (readonly [RegExp, OsFamily])[] = [
   [/^oracle\s*linux/i, 'oracle-linux'],
   [/^ubuntu/i, 'ubuntu'],
   [/^debian/i, 'debian'],
+  [/^(?:sles[\s_-]*sap|suse\s*linux\s*enterprise\s*server\s*for\s*sap)/i, 'sles-sap'],
   [/^(?:sles|suse\s*linux\s*enterprise\s*server)/i, 'sles'],
+  [/^bottlerocket/i, 'bottlerocket'],
+  [/^freebsd/i, 'freebsd'],
 ];
 
 /**
@@ -504,28 +635,25 @@ export function osFromSsm(
   const version = platformVersion?.trim() ?? '';
   const evidence = [name, version].filter(Boolean).join(' ');
   const said = evidence ? `SSM platform "${evidence}"` : 'SSM platform (empty)';
-  const where = `from ${said}`;
+  const plainName = plainText(name);
 
   if (/mac/i.test(platformType ?? '') || /mac\s*os/i.test(name)) {
     return unknownOs(`${said} is macOS, which is not in the lifecycle catalogue`, undefined);
   }
   if (/windows/i.test(platformType ?? '') || /windows/i.test(name)) {
-    const year = windowsPattern.exec(name);
-    if (year?.[1]) {
-      return fromReading(
-        { family: 'windows-server', version: windowsVersionKey(year[1], !!year[2]) },
-        'ssm',
-        evidence,
-        where,
-      );
-    }
+    const named = readWindows(plainName);
+    if (hasVersion(named)) return fromReading(named, 'ssm', evidence);
     // A name without the year: trust the build only for a server edition (or when there is no name).
     if (!name || /server/i.test(name)) {
       const build = version.split('.').slice(0, 3).join('.');
       const release = windowsServerBuilds[build];
-      if (release) return fromReading({ family: 'windows-server', version: release }, 'ssm', evidence, where);
+      if (release && (name || !ambiguousWindowsBuilds.has(build))) {
+        return fromReading(windowsReading(release, { r2: r2Builds.has(build) }), 'ssm', evidence);
+      }
       return unknownOs(
-        `${said} is a Windows build that is not a known Windows Server release`,
+        release
+          ? `${said} is a Windows build shared by more than one Windows Server release, and no name tells which`
+          : `${said} is a Windows build that is not a known Windows Server release`,
         'windows-server',
       );
     }
@@ -545,9 +673,15 @@ export function osFromSsm(
       undefined,
     );
   }
-  const key = version ? ssmVersionKey(family, version) : undefined;
-  if (!key) return unknownOs(`${said} names ${osFamilyNames[family]} but no usable version`, family);
-  return fromReading({ family, version: key }, 'ssm', evidence, where);
+  const reading = version ? ssmReading(family, version) : undefined;
+  if (!hasVersion(reading)) {
+    const why =
+      family === 'bottlerocket'
+        ? 'its release but not its variant, which sets how long it is supported'
+        : 'no usable version';
+    return unknownOs(`${said} names ${osFamilyNames[family]} but ${why}`, family);
+  }
+  return fromReading(reading, 'ssm', evidence);
 }
 
 /**

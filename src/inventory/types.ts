@@ -99,13 +99,34 @@ export interface NetworkInterface {
 /** An operating system, as far as estatescan could tell, and how it told. */
 export type DetectedOs =
   | {
+      /**
+       * The family and version were read. The version is in the catalogue's key format whether or
+       * not the catalogue lists it (an older release may be missing): whether it is supported is the
+       * lifecycle verdict's question, not detection's.
+       */
       known: true;
       /** A lifecycle catalogue family id, e.g. `amazon-linux`, `centos`, `ubuntu`, `windows-server`. */
       family: string;
-      /** The catalogue's version key, e.g. `2`, `7`, `20.04`, `2012-r2`, `15-sp5`. */
+      /**
+       * The catalogue's version key, e.g. `2`, `7`, `20.04`, `2012-r2`, `15-sp5`, `aws-k8s-1.29` (a
+       * Bottlerocket variant), `2004` (`windows-server-sac`).
+       */
       version: string;
-      /** Human name, e.g. `CentOS Linux 7`. */
+      /** Human name, e.g. `CentOS Linux 7`: the catalogue's when it lists the version. */
       name: string;
+      /**
+       * The exact release read, when the version key is coarser: RHEL `8.6` of line `8` (what runs,
+       * from SSM; where an instance started, from an AMI name), Bottlerocket `1.20.0` of
+       * `aws-k8s-1.29`.
+       */
+      release?: string;
+      /**
+       * The Kubernetes `major.minor` a Kubernetes variant targets (Bottlerocket `aws-k8s-1.29`): the
+       * variant is built and fixed as long as that EKS version is supported.
+       */
+      kubernetesVersion?: string;
+      /** The image is a beta (pre-release) build, which no vendor support covers. */
+      beta?: true;
       /** Where the answer came from. */
       source: 'ami-name' | 'ami-description' | 'platform-details' | 'ssm';
       /** The text it was read from. */

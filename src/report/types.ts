@@ -29,6 +29,11 @@ export interface LifecycleEntry {
   product: string;
   endOfStandard: string;
   endOfExtended?: string;
+  /**
+   * Set when the version is not catalogued but older than this catalogued release, which has ended:
+   * `endOfStandard` is then that release's last day of support, a latest possible end.
+   */
+  inferredFrom?: string;
 }
 
 export interface ScanReport {

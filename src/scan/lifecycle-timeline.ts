@@ -1,19 +1,45 @@
 /**
  * The end-of-life timeline of hosts and clusters: every EC2 instance, on-premises managed instance,
- * EKS cluster and node group whose product has a known lifecycle, for reports.
+ * EKS cluster and node group whose product has a known lifecycle, for reports. Operating systems go
+ * through the same verdict as the rules: a version the catalogue does not list but that is older than
+ * an ended release is on the timeline with that release's last day (its end came no later).
  */
 
-import type { Snapshot } from '../inventory/types.ts';
-import { eksAmiTypeLifecycle, eksVersionLifecycle, osLifecycle } from '../lifecycle/catalogue.ts';
+import type { RuleContext } from '../engine/types.ts';
+import type { DetectedOs, Snapshot } from '../inventory/types.ts';
+import { osReadingOf, osVerdict } from '../lifecycle/verdict.ts';
 import type { LifecycleEntry } from '../report/types.ts';
 
-export function lifecycleEntries(snapshot: Snapshot): LifecycleEntry[] {
+type OsDates = Pick<LifecycleEntry, 'product' | 'endOfStandard' | 'endOfExtended' | 'inferredFrom'>;
+
+function osDates(os: DetectedOs, ctx: RuleContext): OsDates | undefined {
+  if (!os.known) return undefined;
+  const verdict = osVerdict(osReadingOf(os), ctx.lifecycle, ctx.now, ctx.settings.warningDays);
+  if (verdict.kind === 'catalogued') {
+    const { entry } = verdict;
+    return {
+      product: entry.name,
+      endOfStandard: entry.endOfStandard,
+      ...(entry.extended ? { endOfExtended: entry.extended.end } : {}),
+    };
+  }
+  if (verdict.kind === 'inferred') {
+    return {
+      product: `${verdict.name} (ended no later than ${verdict.olderThan.name})`,
+      endOfStandard: verdict.endedBy,
+      inferredFrom: verdict.olderThan.name,
+    };
+  }
+  return undefined;
+}
+
+export function lifecycleEntries(snapshot: Snapshot, ctx: RuleContext): LifecycleEntry[] {
   const entries: LifecycleEntry[] = [];
   const { accountId, region, sources } = snapshot;
   const base = { accountId, region };
 
   for (const i of sources['ec2.instances']?.ok ? sources['ec2.instances'].items : []) {
-    const life = i.os.known ? osLifecycle(i.os.family, i.os.version) : undefined;
+    const life = osDates(i.os, ctx);
     if (!life) continue;
     entries.push({
       ...base,
@@ -21,13 +47,11 @@ export function lifecycleEntries(snapshot: Snapshot): LifecycleEntry[] {
       resourceId: i.instanceId,
       name: i.tags.Name ?? i.instanceId,
       location: 'cloud',
-      product: life.name,
-      endOfStandard: life.endOfStandard,
-      ...(life.endOfExtended ? { endOfExtended: life.endOfExtended } : {}),
+      ...life,
     });
   }
   for (const m of sources['ssm.managedInstances']?.ok ? sources['ssm.managedInstances'].items : []) {
-    const life = m.onPremises && m.os.known ? osLifecycle(m.os.family, m.os.version) : undefined;
+    const life = m.onPremises ? osDates(m.os, ctx) : undefined;
     if (!life) continue;
     entries.push({
       ...base,
@@ -35,13 +59,11 @@ export function lifecycleEntries(snapshot: Snapshot): LifecycleEntry[] {
       resourceId: m.instanceId,
       name: m.name ?? m.computerName ?? m.instanceId,
       location: 'on-premises',
-      product: life.name,
-      endOfStandard: life.endOfStandard,
-      ...(life.endOfExtended ? { endOfExtended: life.endOfExtended } : {}),
+      ...life,
     });
   }
   for (const c of sources['eks.clusters']?.ok ? sources['eks.clusters'].items : []) {
-    const life = c.version ? eksVersionLifecycle(c.version) : undefined;
+    const life = c.version ? ctx.lifecycle.eksVersions.find((e) => e.version === c.version) : undefined;
     if (!life) continue;
     entries.push({
       ...base,
@@ -55,7 +77,7 @@ export function lifecycleEntries(snapshot: Snapshot): LifecycleEntry[] {
     });
   }
   for (const n of sources['eks.nodegroups']?.ok ? sources['eks.nodegroups'].items : []) {
-    const life = n.amiType ? eksAmiTypeLifecycle(n.amiType) : undefined;
+    const life = n.amiType ? ctx.lifecycle.eksAmiTypes.find((e) => e.amiType === n.amiType) : undefined;
     if (!life) continue;
     entries.push({
       ...base,

@@ -11,7 +11,7 @@ import type { Severity } from '../findings/types.ts';
 import { closeOver } from '../inventory/collect.ts';
 import { inventoryRows } from '../inventory/rows.ts';
 import type { CollectionError, Target } from '../inventory/types.ts';
-import { catalogueDate } from '../lifecycle/catalogue.ts';
+import { catalogueDate, lifecycleCatalogue } from '../lifecycle/catalogue.ts';
 import type { ScanReport } from '../report/types.ts';
 import { lifecycleEntries } from './lifecycle-timeline.ts';
 import { collectTargets, type TargetResult } from './run-inventory.ts';
@@ -57,7 +57,7 @@ export async function runScan(session: ScanSession, options: ScanOptions): Promi
   const collectMs = performance.now() - collectStarted;
 
   const evaluateStarted = performance.now();
-  const ctx = { now: startedAt, settings: options.ruleSettings };
+  const ctx = { now: startedAt, settings: options.ruleSettings, lifecycle: lifecycleCatalogue };
   const evaluations: TargetEvaluation[] = [];
   for (const result of results) {
     if (!result.snapshot) continue;
@@ -95,7 +95,7 @@ export async function runScan(session: ScanSession, options: ScanOptions): Promi
       e.skippedRules.map((s) => ({ ...s, accountId: e.accountId, region: e.region })),
     ),
     inventory: results.flatMap((r) => (r.snapshot ? inventoryRows(r.snapshot) : [])),
-    lifecycle: results.flatMap((r) => (r.snapshot ? lifecycleEntries(r.snapshot) : [])),
+    lifecycle: results.flatMap((r) => (r.snapshot ? lifecycleEntries(r.snapshot, ctx) : [])),
     rules: options.rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, service: r.service })),
   };
   return { report, evaluations, results, timings: { collectMs, evaluateMs } };

@@ -7,11 +7,12 @@ import { findingBudget } from '../../../src/findings/budget.ts';
 import { findingId } from '../../../src/findings/finding-id.ts';
 import { reconcile } from '../../../src/findings/reconcile.ts';
 import type { Bucket } from '../../../src/inventory/types.ts';
+import { lifecycleCatalogue } from '../../../src/lifecycle/catalogue.ts';
 import { makeNetworkInterface, makeSecurityGroup, permission } from '../../fixtures/network.ts';
 import { collectionFailure, failed, makeSnapshot, ok } from '../../fixtures/snapshot.ts';
 
 const now = new Date('2026-11-25T10:00:00Z');
-const ctx = { now, settings: defaultRuleSettings };
+const ctx = { now, settings: defaultRuleSettings, lifecycle: lifecycleCatalogue };
 
 const bucket = (name: string): Bucket => ({ name, region: 'eu-west-1', versioning: 'Never' });
 

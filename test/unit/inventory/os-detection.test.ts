@@ -6,7 +6,7 @@ import {
   resolveInstanceOs,
 } from '../../../src/inventory/os-detection.ts';
 import type { DetectedOs, Image } from '../../../src/inventory/types.ts';
-import { osLifecycle } from '../../../src/lifecycle/catalogue.ts';
+import { osLifecycle, osReleaseName } from '../../../src/lifecycle/catalogue.ts';
 
 const makeImage = (fields: Partial<Omit<Image, 'os'>> = {}): Image => {
   const base = { imageId: 'ami-0123456789abcdef0', ...fields };
@@ -18,6 +18,12 @@ const expectKnown = (os: DetectedOs, family: string, version: string, source: st
   expect(os).toMatchObject({ known: true, family, version, source, evidence });
   expect(osLifecycle(family, version)).toBeDefined();
   if (os.known) expect(os.name).toBe(osLifecycle(family, version)?.name);
+};
+
+/** Asserts a known result whether or not the catalogue lists it (the verdict's question, not ours). */
+const expectRead = (os: DetectedOs, family: string, version: string) => {
+  expect(os).toMatchObject({ known: true, family, version });
+  if (os.known) expect(os.name).toBe(osReleaseName(family, version));
 };
 
 describe('osFromImage', () => {
@@ -108,7 +114,7 @@ describe('osFromImage', () => {
     ['suse-sles-12-sp5-v20240424-hvm-ssd-x86_64', 'sles', '12-sp5'],
     ['suse-sles-15-sp5-v20230620-hvm-ssd-x86_64', 'sles', '15-sp5'],
     ['suse-sles-15-sp6-v20240627-hvm-ssd-arm64', 'sles', '15-sp6'],
-    ['suse-sles-sap-15-sp4-v20230417-hvm-ssd-x86_64', 'sles', '15-sp4'],
+    ['suse-sles-sap-15-sp4-v20230417-hvm-ssd-x86_64', 'sles-sap', '15-sp4'],
     ['suse-sles-15-v20200707-hvm-ssd-x86_64', 'sles', '15'],
     // Oracle Linux
     ['OL7.9-x86_64-HVM-2020-12-07', 'oracle-linux', '7'],
@@ -194,34 +200,16 @@ describe('osFromImage', () => {
       'names Windows Server',
     ],
     [
-      'an Ubuntu interim release not in the catalogue',
-      { name: 'ubuntu/images/hvm-ssd/ubuntu-kinetic-22.10-amd64-server-20230716' },
-      'ubuntu',
-      'Ubuntu 22.10',
-    ],
-    [
-      'a first-generation Amazon Linux older than 2018.03',
-      { name: 'amzn-ami-hvm-2017.09.1.20180115-x86_64-gp2' },
-      'amazon-linux',
-      'Amazon Linux 2017.09',
-    ],
-    [
-      'Windows Server 2008 (not R2)',
-      { name: 'Windows_Server-2008-SP2-English-64Bit-Base-2020.01.15' },
-      'windows-server',
-      'Windows Server 2008 ',
-    ],
-    [
       'CentOS Stream without a version',
       { name: 'CentOS Stream x86_64 20240101' },
       'centos-stream',
       'no version',
     ],
     [
-      'Bottlerocket',
-      { name: 'bottlerocket-aws-k8s-1.29-x86_64-v1.20.3-5d9ac849' },
-      undefined,
-      'Bottlerocket is not in the lifecycle catalogue',
+      'Bottlerocket without its variant',
+      { name: 'bottlerocket-custom-build' },
+      'bottlerocket',
+      'names Bottlerocket but no version',
     ],
     [
       'macOS',
@@ -242,6 +230,195 @@ describe('osFromImage', () => {
     expect(os.familyHint).toBe(familyHint);
     expect(os.reason).toContain(reasonPart);
     expect(os.reason).toContain('ami-0123456789abcdef0');
+  });
+});
+
+// Where the names come from: `moto amis` is moto 5.2.1's `ec2/resources/amis.json.gz`, `moto latest`
+// its `latest_amis/<region>.json.gz`, `moto ecs` its `ecs/optimized_amis/<region>.json.gz`: real
+// public AMI records (test/integration/inventory/os-detection-corpus.test.ts reads all of them).
+// `issue 10` names were seen in real estates; the others are quoted from public material, said where.
+describe('osFromImage on real names, including the corner cases of issue 10', () => {
+  it.each([
+    // Windows Server: long-term releases, 2003 and 2008 included, and Nano Server as its own line
+    ['Windows_Server-2003-R2_SP2-English-64Bit-Base-2017.10.13', 'windows-server', '2003-r2', 'moto amis'],
+    ['Windows_Server-2008-SP2-English-64Bit-Base-2017.10.13', 'windows-server', '2008', 'moto amis'],
+    ['Windows_Server-2008-R2_SP1-English-64Bit-Base-2017.10.13', 'windows-server', '2008-r2', 'moto amis'],
+    ['Windows_Server-2016-English-Full-ECS_Optimized-2018.07.25', 'windows-server', '2016', 'moto ecs'],
+    ['Windows_Server-2019-English-Core-EKS_Optimized', 'windows-server', '2019', 'moto amis'],
+    ['Windows_Server-2016-English-Nano-Base-2017.10.13', 'windows-nano-server', '2016', 'moto amis'],
+    // Windows Server semi-annual channel: `2004` is a release, not a year
+    [
+      'Windows_Server-1809-English-Core-ContainersLatest-2019.05.15',
+      'windows-server-sac',
+      '1809',
+      'public Terraform',
+    ],
+    [
+      'Windows_Server-2004-English-Core-ECS_Optimized',
+      'windows-server-sac',
+      '2004',
+      'AWS ECS docs (public SSM parameter)',
+    ],
+    ['Windows_Server-20H2-English-Core-Base-2021.04.14', 'windows-server-sac', '20h2', 'public blog post'],
+    // Amazon Linux AMI releases, the AL2022 preview, ECS-optimized variants
+    ['amzn-ami-pv-2017.09.1.20171103-x86_64-ebs', 'amazon-linux', '2017.09', 'moto amis'],
+    ['amzn-ami-2017.09.l-amazon-ecs-optimized', 'amazon-linux', '2017.09', 'moto ecs'],
+    ['amzn-ami-2018.03.a-amazon-ecs-optimized', 'amazon-linux', '2018.03', 'moto ecs'],
+    ['al2022-ami-2022.0.20220728.1-kernel-5.15-x86_64', 'amazon-linux', '2022', 'moto amis'],
+    ['al2022-ami-ecs-hvm-2022.0.20230127-kernel-5.15-arm64', 'amazon-linux', '2022', 'moto ecs'],
+    ['amzn2-ami-ecs-inf-hvm-2.0.20250318-x86_64-ebs', 'amazon-linux', '2', 'moto ecs'],
+    ['amzn2-ami-kernel-5.10-hvm-2.0.20260427.1-arm64-gp2', 'amazon-linux', '2', 'moto latest'],
+    ['al2023-ami-ecs-neuron-hvm-2023.0.20250117-kernel-6.1-x86_64', 'amazon-linux', '2023', 'moto ecs'],
+    ['al2023-ami-2023.11.20260427.1-kernel-6.18-x86_64', 'amazon-linux', '2023', 'moto latest'],
+    // SUSE: old service packs, and SLES for SAP Applications as its own line
+    ['suse-sles-11-sp4-v20151207-pv-ssd-x86_64', 'sles', '11-sp4', 'moto amis'],
+    ['suse-sles-12-sp3-v20170907-hvm-ssd-x86_64', 'sles', '12-sp3', 'moto amis'],
+    ['suse-sles-sap-15-sp1-byos', 'sles-sap', '15-sp1', "SUSE's public sles4sap Terraform"],
+    // Ubuntu, RHEL from the corpus
+    ['ubuntu/images/hvm-ssd/ubuntu-trusty-14.04-amd64-server-20170727', 'ubuntu', '14.04', 'moto amis'],
+    ['ubuntu/images/hvm-ssd/ubuntu-xenial-16.04-amd64-server-20170721', 'ubuntu', '16.04', 'moto amis'],
+    ['RHEL-7.4_HVM_GA-20170808-x86_64-2-Hourly2-GP2', 'rhel', '7', 'moto amis'],
+    // AWS ParallelCluster: the version follows the family without a dot or a codename
+    [
+      'aws-parallelcluster-3.2.1-ubuntu-2004-lts-hvm-x86_64-202202261505 2022-02-26T15-08-34.759Z',
+      'ubuntu',
+      '20.04',
+      'issue 10; ParallelCluster API docs',
+    ],
+    [
+      'aws-parallelcluster-3.14.2-ubuntu-2404-lts-hvm-x86_64-202602121713',
+      'ubuntu',
+      '24.04',
+      'public write-up',
+    ],
+    [
+      'aws-parallelcluster-3.1.2-amzn2-hvm-x86_64-202202261505 2022-02-26T15-08-31.311Z',
+      'amazon-linux',
+      '2',
+      'pcluster list-official-images output in a public repository',
+    ],
+    [
+      'aws-parallelcluster-3.7.1-centos7-hvm-x86_64-202309151532 2023-09-15T15-36-15.606Z',
+      'centos',
+      '7',
+      'public script',
+    ],
+    [
+      'aws-parallelcluster-3.12.0-rhel8-hvm-x86_64-202412170018 2024-12-17T00-22-24.374Z',
+      'rhel',
+      '8',
+      'public README',
+    ],
+    // Bottlerocket: the variant is the version (how long it is built); FreeBSD: the point release
+    ['bottlerocket-aws-ecs-2-x86_64-v1.32.0-cacc4ce9', 'bottlerocket', 'aws-ecs-2', 'public Terraform'],
+    ['FreeBSD 14.0-RELEASE-arm64 UEFI-PREFERRED base ZFS', 'freebsd', '14.0', 'public Terraform name filter'],
+    ['FreeBSD 13.2-RELEASE-amd64', 'freebsd', '13.2', 'public Terraform name filter'],
+    // Oracle Linux 6, from the official name pattern
+    ['OL6.10-x86_64-HVM-????-??-??', 'oracle-linux', '6', 'public Terraform name filter'],
+  ])('reads %s as %s %s (from %s)', (name, family, version) => {
+    // Act
+    const os = osFromImage({ imageId: 'ami-0123456789abcdef0', name });
+
+    // Assess
+    expectRead(os, family, version);
+    expect(os).toMatchObject({ source: 'ami-name', evidence: name });
+    expect(os).not.toHaveProperty('beta');
+  });
+
+  it.each([
+    ['bottlerocket-aws-k8s-1.29-x86_64-v1.20.0-9cd59298', 'aws-k8s-1.29', '1.29', '1.20.0', 'issue 10'],
+    [
+      'bottlerocket-aws-k8s-1.27-x86_64-v1.16.1-763f6d4c',
+      'aws-k8s-1.27',
+      '1.27',
+      '1.16.1',
+      'public Terraform state',
+    ],
+    [
+      'bottlerocket-aws-k8s-1.23-nvidia-x86_64-v1.14.0-9cd59298',
+      'aws-k8s-1.23',
+      '1.23',
+      '1.14.0',
+      'public tfvars',
+    ],
+    [
+      'bottlerocket-aws-k8s-1.32-aarch64-v1.51.0-47438798',
+      'aws-k8s-1.32',
+      '1.32',
+      '1.51.0',
+      'public Terraform',
+    ],
+    [
+      'bottlerocket-aws-k8s-1.35-fips-x86_64-v1.58.0-c5c37032',
+      'aws-k8s-1.35',
+      '1.35',
+      '1.58.0',
+      'public write-up',
+    ],
+  ])(
+    'reads Bottlerocket %s as variant %s, judged by Kubernetes %s (release %s, from %s)',
+    (name, variant, kubernetesVersion, release) => {
+      // Act
+      const os = osFromImage({ imageId: 'ami-0123456789abcdef0', name, description: name });
+
+      // Assess
+      expectRead(os, 'bottlerocket', variant);
+      expect(os).toMatchObject({ kubernetesVersion, release });
+    },
+  );
+
+  it.each([
+    ['RHEL-9.4.0_HVM_BETA-20240411-x86_64-30-Hourly2-GP3', '9', '9.4', 'public script comment'],
+    ['RHEL-8.3.0_HVM_BETA-20200701-x86_64-2-Access2-GP2', '8', '8.3', 'public Terraform'],
+    ['RHEL-7.4_HVM_Beta-20170518-x86_64-1-Hourly2-GP2', '7', '7.4', 'public describe-images output'],
+  ])('flags the beta image %s as a beta of RHEL %s, release %s (from %s)', (name, version, release) => {
+    // Act
+    const os = osFromImage({ imageId: 'ami-0123456789abcdef0', name });
+
+    // Assess
+    expect(os).toMatchObject({ known: true, family: 'rhel', version, release, beta: true });
+  });
+
+  it('keeps the minor release of a RHEL image as its release, not its version', () => {
+    // Act: an instance started at 8.6 has been updated to later minors since.
+    const os = osFromImage({ imageId: 'ami-1', name: 'RHEL-8.6.0_HVM-20220503-x86_64-2-Hourly2-GP2' });
+
+    // Assess
+    expect(os).toMatchObject({ known: true, family: 'rhel', version: '8', release: '8.6' });
+  });
+
+  it('reads the EKS worker description of moto amis "amazon-eks-node-linux" as Amazon Linux 2', () => {
+    // Act
+    const os = osFromImage({
+      imageId: 'ami-1',
+      name: 'amazon-eks-node-linux',
+      description: 'EKS Kubernetes Worker AMI with AmazonLinux2 image',
+    });
+
+    // Assess
+    expectKnown(
+      os,
+      'amazon-linux',
+      '2',
+      'ami-description',
+      'EKS Kubernetes Worker AMI with AmazonLinux2 image',
+    );
+  });
+
+  it.each([
+    // The Deep Learning AMI's own version follows " - ": it is not Amazon Linux 3 (nor, for the
+    // 2.0 release, Amazon Linux 2: those images ran the first Amazon Linux).
+    ['Deep Learning AMI Amazon Linux - 3.3_Oct2017', 'amazon-linux', 'moto amis'],
+    ['Deep Learning AMI Amazon Linux - 2.0_Sep2017', 'amazon-linux', 'issue 10'],
+    ['Deep Learning AMI Ubuntu Linux - 2.4_Oct2017', 'ubuntu', 'moto amis'],
+    ['CUDA9ClassicAmazonLinuxDLAMIwithMXNetTensorflowandCaffe2', 'amazon-linux', 'moto amis'],
+    ['Ubuntu CUDA9 DLAMI with MXNet/TF/Caffe2', 'ubuntu', 'moto amis'],
+  ])('reads no version from %s (family %s, from %s)', (name, familyHint) => {
+    // Act
+    const os = osFromImage({ imageId: 'ami-1', name });
+
+    // Assess
+    expect(os).toMatchObject({ known: false, familyHint, reason: expect.stringContaining('no version') });
   });
 });
 
@@ -457,8 +634,8 @@ describe('osFromSsm', () => {
     ['Linux', 'CentOS Linux', '7', 'centos', '7'],
     ['Linux', 'CentOS Linux', '7.6.2004', 'centos', '7'],
     ['Linux', 'CentOS Stream', '9', 'centos-stream', '9'],
-    ['Linux', 'Red Hat Enterprise Linux', '8.10', 'rhel', '8'],
-    ['Linux', 'Red Hat Enterprise Linux Server', '7.2', 'rhel', '7'],
+    ['Linux', 'Red Hat Enterprise Linux', '8', 'rhel', '8'],
+    ['Linux', 'Red Hat Enterprise Linux Server', '7', 'rhel', '7'],
     ['Linux', 'SLES', '15.1', 'sles', '15-sp1'],
     ['Linux', 'SLES', '15', 'sles', '15'],
     ['Linux', 'SLES', '12.5', 'sles', '12-sp5'],
@@ -483,30 +660,81 @@ describe('osFromSsm', () => {
   });
 
   it.each([
-    ['6.1.7601', '2008-r2'],
-    ['6.2.9200', '2012'],
-    ['6.3.9600', '2012-r2'],
-    ['10.0.14393', '2016'],
-    ['10.0.17763', '2019'],
-    ['10.0.20348', '2022'],
-    ['10.0.26100', '2025'],
-  ])('maps Windows Server build %s to %s when the name has no year', (platformVersion, version) => {
-    // Act
-    const os = osFromSsm('Windows', 'Microsoft Windows Server Datacenter', platformVersion);
+    ['8.6', '8', '8.6'],
+    ['8.10', '8', '8.10'],
+    ['9.7', '9', '9.7'],
+    ['7.2', '7', '7.2'],
+  ])(
+    'keeps the RHEL minor release %s that SSM reports as the release of %s',
+    (platformVersion, version, release) => {
+      // Act: SSM reads the running host, so its minor is what runs (EUS covers some minors longer).
+      const os = osFromSsm('Linux', 'Red Hat Enterprise Linux', platformVersion);
 
-    // Assess
-    expectKnown(
-      os,
+      // Assess
+      expectKnown(os, 'rhel', version, 'ssm', `Red Hat Enterprise Linux ${platformVersion}`);
+      expect(os).toMatchObject({ release });
+    },
+  );
+
+  it.each([
+    // Windows puts trademark signs inside the name (issue 10; the WMI caption of 2008).
+    ['Windows', 'Microsoft® Windows Server® 2008 Standard', '6.0.6002', 'windows-server', '2008'],
+    [
+      'Windows',
+      'Microsoft(R) Windows(R) Server 2003, Enterprise Edition',
+      '5.2.3790',
       'windows-server',
-      version,
-      'ssm',
-      `Microsoft Windows Server Datacenter ${platformVersion}`,
-    );
-  });
+      '2003',
+    ],
+    // The semi-annual build of issue 10.
+    ['Windows', 'Windows Server Datacenter', '10.0.19041', 'windows-server-sac', '2004'],
+    ['Linux', 'SLES_SAP', '15.4', 'sles-sap', '15-sp4'],
+    ['Linux', 'SLES', '16.0', 'sles', '16'],
+    ['Linux', 'Oracle Linux Server', '10.0', 'oracle-linux', '10'],
+    ['Linux', 'Amazon Linux', '2022', 'amazon-linux', '2022'],
+  ])(
+    'reads the corner case %s %j %j as %s %s',
+    (platformType, platformName, platformVersion, family, version) => {
+      // Act
+      const os = osFromSsm(platformType, platformName, platformVersion);
+
+      // Assess
+      expectRead(os, family, version);
+      expect(os).toMatchObject({ source: 'ssm', evidence: `${platformName} ${platformVersion}` });
+    },
+  );
+
+  it.each([
+    ['6.0.6003', 'windows-server', '2008'],
+    ['6.1.7601', 'windows-server', '2008-r2'],
+    ['6.2.9200', 'windows-server', '2012'],
+    ['6.3.9600', 'windows-server', '2012-r2'],
+    ['10.0.14393', 'windows-server', '2016'],
+    // Long-term releases name their year, so a yearless server edition of these builds is the
+    // semi-annual channel (10.0.17763 without "2019" is version 1809).
+    ['10.0.16299', 'windows-server-sac', '1709'],
+    ['10.0.17134', 'windows-server-sac', '1803'],
+    ['10.0.17763', 'windows-server-sac', '1809'],
+    ['10.0.18362', 'windows-server-sac', '1903'],
+    ['10.0.18363', 'windows-server-sac', '1909'],
+    ['10.0.19041', 'windows-server-sac', '2004'],
+    ['10.0.19042', 'windows-server-sac', '20h2'],
+    ['10.0.20348', 'windows-server', '2022'],
+    ['10.0.25398', 'windows-server-sac', '23h2'],
+    ['10.0.26100', 'windows-server', '2025'],
+  ])(
+    'maps Windows Server build %s to %s %s when the name has no year',
+    (platformVersion, family, version) => {
+      // Act
+      const os = osFromSsm('Windows', 'Microsoft Windows Server Datacenter', platformVersion);
+
+      // Assess
+      expectKnown(os, family, version, 'ssm', `Microsoft Windows Server Datacenter ${platformVersion}`);
+    },
+  );
 
   it.each([
     ['macOS', 'MacOS', 'macOS', '14.5', undefined, 'macOS'],
-    ['an Ubuntu release not in the catalogue', 'Linux', 'Ubuntu', '22.10', 'ubuntu', 'Ubuntu 22.10'],
     ['an OS with no catalogue family', 'Linux', 'Fedora Linux', '40', undefined, 'Fedora'],
     [
       'a Windows client edition',
@@ -517,12 +745,28 @@ describe('osFromSsm', () => {
       'client',
     ],
     [
-      'Windows Server 2008 (not R2)',
+      'a Windows build not tied to a server release',
       'Windows',
       'Microsoft Windows Server Standard',
-      '6.0.6003',
+      '10.0.99999',
       'windows-server',
-      '6.0.6003',
+      'not a known Windows Server release',
+    ],
+    [
+      'a build shared by 2019 and version 1809, with no name to tell them apart',
+      'Windows',
+      undefined,
+      '10.0.17763',
+      'windows-server',
+      'shared by more than one Windows Server release',
+    ],
+    [
+      'Bottlerocket, whose variant SSM does not report',
+      'Linux',
+      'Bottlerocket',
+      '1.20.0',
+      'bottlerocket',
+      'not its variant',
     ],
     ['a family without a version', 'Linux', 'Amazon Linux', undefined, 'amazon-linux', 'no usable version'],
     ['empty fields', undefined, undefined, undefined, undefined, 'not a known operating system'],
@@ -614,14 +858,14 @@ describe('resolveInstanceOs', () => {
 
   it('keeps the AMI family hint over the platform one', () => {
     // Prepare
-    const image = makeImage({ name: 'ubuntu/images/hvm-ssd/ubuntu-kinetic-22.10-amd64-server-20230716' });
+    const image = makeImage({ name: 'CentOS Stream x86_64 20240101' });
     const instance = { imageId: image.imageId, platformDetails: 'Linux/UNIX' };
 
     // Act
     const os = resolveInstanceOs(instance, image);
 
     // Assess
-    expect(os).toMatchObject({ known: false, familyHint: 'ubuntu' });
+    expect(os).toMatchObject({ known: false, familyHint: 'centos-stream' });
   });
 
   it('says when the instance has no AMI id', () => {

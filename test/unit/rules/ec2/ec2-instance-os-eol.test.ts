@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rule } from '../../../../rules/ec2/ec2-instance-os-eol.ts';
 import { defaultRuleSettings, type RuleContext } from '../../../../src/engine/types.ts';
 import type { DetectedOs, Instance } from '../../../../src/inventory/types.ts';
+import { lifecycleCatalogue } from '../../../../src/lifecycle/catalogue.ts';
 import {
   collectionFailure,
   FIXTURE_ACCOUNT,
@@ -13,11 +14,20 @@ import {
   unknownOs,
 } from '../../../fixtures/snapshot.ts';
 
-const ctx: RuleContext = { now: new Date('2026-11-25T00:00:00Z'), settings: defaultRuleSettings };
+const ctx: RuleContext = {
+  now: new Date('2026-11-25T00:00:00Z'),
+  settings: defaultRuleSettings,
+  lifecycle: lifecycleCatalogue,
+};
 const evaluate = (instances: Instance[], context: RuleContext = ctx) =>
   rule.evaluate(makeSnapshot({ 'ec2.instances': ok(instances) }), context);
 
-function os(family: string, version: string, name: string, evidence = name): DetectedOs {
+function os(
+  family: string,
+  version: string,
+  name: string,
+  evidence = name,
+): Extract<DetectedOs, { known: true }> {
   return { known: true, family, version, name, source: 'ami-name', evidence };
 }
 
@@ -51,10 +61,12 @@ describe('ec2-instance-os-eol', () => {
           imageId: 'ami-0123456789abcdef0',
           instanceName: 'build-01',
           state: 'running',
+          verdict: 'catalogued',
           lifecycleState: 'past-extended',
           endOfStandardSupport: '2024-06-30',
           endOfExtendedSupport: null,
           daysPastEnd: 878,
+          supportKind: 'none',
           lifecycleSource: expect.stringContaining('https://www.centos.org/centos-linux-eol/'),
           upgradeTo: ['Rocky Linux 10', 'AlmaLinux OS 10', 'Red Hat Enterprise Linux 10'],
         },
@@ -78,8 +90,20 @@ describe('ec2-instance-os-eol', () => {
       os('windows-server', '2012-r2', 'Windows Server 2012 R2'),
       'critical',
     ],
-    ['Ubuntu 20.04 (on ESM until 2030)', os('ubuntu', '20.04', 'Ubuntu 20.04 LTS'), 'high'],
-    ['RHEL 7 (on ELS until 2029)', os('rhel', '7', 'Red Hat Enterprise Linux 7'), 'high'],
+    ['Ubuntu 20.04 (on paid ESM until 2030)', os('ubuntu', '20.04', 'Ubuntu 20.04 LTS'), 'high'],
+    ['RHEL 7 (on paid ELS until 2028)', os('rhel', '7', 'Red Hat Enterprise Linux 7'), 'high'],
+    ['Debian 11 (on free LTS until 2026-08-31: ended)', os('debian', '11', 'Debian 11'), 'critical'],
+    ['Debian 12 (on free LTS until 2028)', os('debian', '12', 'Debian 12 (bookworm)'), 'medium'],
+    [
+      'SLES 11 SP4 (LTSS ended 2022)',
+      os('sles', '11-sp4', 'SUSE Linux Enterprise Server 11 SP4'),
+      'critical',
+    ],
+    [
+      'Windows Server 2016 Nano Server (ended 2018-10-09)',
+      os('windows-nano-server', '2016', 'Nano'),
+      'critical',
+    ],
     [
       'Windows Server 2016 (ends 2027-01-12, in 48 days)',
       os('windows-server', '2016', 'Windows Server 2016'),
@@ -100,7 +124,12 @@ describe('ec2-instance-os-eol', () => {
       },
       undefined,
     ],
-    ['a known OS missing from the catalogue', os('centos', '5', 'CentOS Linux 5'), undefined],
+    [
+      'a version older than an ended catalogued release (CentOS 5, older than 6)',
+      os('centos', '5', 'CentOS Linux 5'),
+      'critical',
+    ],
+    ['a version newer than the catalogue', os('ubuntu', '28.04', 'Ubuntu 28.04 LTS'), undefined],
     ['a family the catalogue does not have', os('fedora', '40', 'Fedora 40'), undefined],
   ])('%s → %s', (_label, detected, severity) => {
     // Act
@@ -117,7 +146,8 @@ describe('ec2-instance-os-eol', () => {
     // Assess
     expect(result?.message).toBe(
       'EC2 instance i-0123456789abcdef0 runs Ubuntu 20.04 LTS: standard support ended on 2025-05-31 ' +
-        '(543 days ago); only extended support (ESM) remains, until 2030-04-02; move it to Ubuntu 26.04 LTS.',
+        '(543 days ago); security fixes continue only with Ubuntu Pro (ESM), until 2030-04-02; move it to ' +
+        'Ubuntu 26.04 LTS.',
     );
     expect(result?.evidence).toMatchObject({
       lifecycleState: 'past-standard',
@@ -125,6 +155,61 @@ describe('ec2-instance-os-eol', () => {
       daysPastEnd: 543,
       daysUntilExtendedEnd: 1224,
       extendedSupportKind: 'ESM',
+      supportKind: 'paid',
+      paidProduct: 'Ubuntu Pro (ESM)',
+    });
+  });
+
+  it('says security fixes still flow for free for an OS in a free extended phase (medium)', () => {
+    // Act: Debian 12's LTS runs from 2026-07-12 to 2028-06-30.
+    const [result] = evaluate([makeInstance({ os: os('debian', '12', 'Debian 12 (bookworm)') })]);
+
+    // Assess
+    expect(result?.severity).toBe('medium');
+    expect(result?.message).toBe(
+      'EC2 instance i-0123456789abcdef0 runs Debian 12 (bookworm): standard support ended on 2026-07-11 ' +
+        '(137 days ago); security fixes continue for free (LTS) until 2028-06-30; move it to Debian 13 (trixie).',
+    );
+    expect(result?.evidence).toMatchObject({ supportKind: 'free', extendedSupportKind: 'LTS' });
+    expect(result?.evidence).not.toHaveProperty('paidProduct');
+  });
+
+  it('reports a version the catalogue lacks but that is older than an ended release, naming the inference', () => {
+    // Act: SLES 9 is not catalogued; SLES 10 is, and its last support ended on 2007-12-31.
+    const [result] = evaluate([makeInstance({ os: os('sles', '9', 'SUSE Linux Enterprise Server 9') })]);
+
+    // Assess
+    expect(result?.severity).toBe('critical');
+    expect(result?.message).toContain(
+      'runs SUSE Linux Enterprise Server 9: not in the lifecycle catalogue, but older than SUSE Linux ' +
+        'Enterprise Server 10, which has had no support since 2007-12-31',
+    );
+    expect(result?.evidence).toMatchObject({
+      os: { name: 'SUSE Linux Enterprise Server 9', family: 'sles', version: '9' },
+      verdict: 'inferred',
+      lifecycleState: 'past-extended',
+      supportKind: 'none',
+      endedNoLaterThan: '2007-12-31',
+      inferredFrom: { basis: 'older-release', name: 'SUSE Linux Enterprise Server 10', version: '10' },
+    });
+  });
+
+  it('reports a beta image whose release is out as past every phase', () => {
+    // Prepare: a RHEL 9.4 beta AMI; 9.4 itself came out on 2024-04-30.
+    const beta: DetectedOs = { ...os('rhel', '9', 'Red Hat Enterprise Linux 9'), release: '9.4', beta: true };
+
+    // Act
+    const [result] = evaluate([makeInstance({ os: beta })]);
+
+    // Assess
+    expect(result?.severity).toBe('critical');
+    expect(result?.evidence).toMatchObject({
+      verdict: 'inferred',
+      inferredFrom: {
+        basis: 'pre-release',
+        name: 'Red Hat Enterprise Linux 9.4',
+        lastDayOfSupport: '2024-04-30',
+      },
     });
   });
 

@@ -3,10 +3,15 @@ import { rule } from '../../../../rules/ecr/ecr-repository-public.ts';
 import { defaultRuleSettings, type RuleContext } from '../../../../src/engine/types.ts';
 import { parsePolicy } from '../../../../src/inventory/policy.ts';
 import type { EcrRepository } from '../../../../src/inventory/types.ts';
+import { lifecycleCatalogue } from '../../../../src/lifecycle/catalogue.ts';
 import { collectionFailure, failed, makeSnapshot, ok } from '../../../fixtures/snapshot.ts';
 import { makeRepository, policyOf } from '../../../fixtures/storage.ts';
 
-const ctx: RuleContext = { now: new Date('2026-11-25T00:00:00Z'), settings: defaultRuleSettings };
+const ctx: RuleContext = {
+  now: new Date('2026-11-25T00:00:00Z'),
+  settings: defaultRuleSettings,
+  lifecycle: lifecycleCatalogue,
+};
 
 const evaluate = (...repositories: EcrRepository[]) =>
   rule.evaluate(makeSnapshot({ 'ecr.repositories': ok(repositories) }), ctx);

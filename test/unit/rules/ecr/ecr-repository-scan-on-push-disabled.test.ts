@@ -2,10 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { repositoryFilterMatches, rule } from '../../../../rules/ecr/ecr-repository-scan-on-push-disabled.ts';
 import { defaultRuleSettings, type RuleContext } from '../../../../src/engine/types.ts';
 import type { EcrRegistryScanning, EcrRepository, Sources } from '../../../../src/inventory/types.ts';
+import { lifecycleCatalogue } from '../../../../src/lifecycle/catalogue.ts';
 import { collectionFailure, failed, makeSnapshot, ok } from '../../../fixtures/snapshot.ts';
 import { makeRegistryScanning, makeRepository } from '../../../fixtures/storage.ts';
 
-const ctx: RuleContext = { now: new Date('2026-11-25T00:00:00Z'), settings: defaultRuleSettings };
+const ctx: RuleContext = {
+  now: new Date('2026-11-25T00:00:00Z'),
+  settings: defaultRuleSettings,
+  lifecycle: lifecycleCatalogue,
+};
 
 const evaluate = (registry: EcrRegistryScanning, ...repositories: EcrRepository[]) =>
   rule.evaluate(

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rule } from '../../../../rules/ecs/ecs-external-instance-disconnected.ts';
 import { defaultRuleSettings, type RuleContext } from '../../../../src/engine/types.ts';
 import type { EcsContainerInstance } from '../../../../src/inventory/types.ts';
+import { lifecycleCatalogue } from '../../../../src/lifecycle/catalogue.ts';
 import {
   collectionFailure,
   failed,
@@ -10,7 +11,11 @@ import {
   ok,
 } from '../../../fixtures/snapshot.ts';
 
-const ctx: RuleContext = { now: new Date('2026-11-25T00:00:00Z'), settings: defaultRuleSettings };
+const ctx: RuleContext = {
+  now: new Date('2026-11-25T00:00:00Z'),
+  settings: defaultRuleSettings,
+  lifecycle: lifecycleCatalogue,
+};
 
 const evaluate = (...instances: EcsContainerInstance[]) =>
   rule.evaluate(makeSnapshot({ 'ecs.containerInstances': ok(instances) }), ctx);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rule } from '../../../../rules/eks/eks-cluster-version-eol.ts';
 import { defaultRuleSettings, type RuleContext } from '../../../../src/engine/types.ts';
 import type { EksCluster } from '../../../../src/inventory/types.ts';
+import { lifecycleCatalogue } from '../../../../src/lifecycle/catalogue.ts';
 import { makeVersionSupport } from '../../../fixtures/eks.ts';
 import {
   collectionFailure,
@@ -13,10 +14,14 @@ import {
   ok,
 } from '../../../fixtures/snapshot.ts';
 
-const ctx: RuleContext = { now: new Date('2026-11-25T00:00:00Z'), settings: defaultRuleSettings };
+const ctx: RuleContext = {
+  now: new Date('2026-11-25T00:00:00Z'),
+  settings: defaultRuleSettings,
+  lifecycle: lifecycleCatalogue,
+};
 const evaluate = (clusters: EksCluster[], context: RuleContext = ctx) =>
   rule.evaluate(makeSnapshot({ 'eks.clusters': ok(clusters) }), context);
-const catalogueSource = expect.stringContaining('amazon-eks');
+const catalogueSource = expect.stringContaining('userguide/kubernetes-versions.html');
 
 describe('eks-cluster-version-eol', () => {
   it('reports nothing for a cluster on a version in standard support (passing case)', () => {
@@ -39,7 +44,8 @@ describe('eks-cluster-version-eol', () => {
         severity: 'high',
         message:
           'EKS cluster platform runs Kubernetes 1.31: standard support ended on 2025-11-26 (364 days ago); ' +
-          'only extended support (billed per cluster hour) remains, until 2026-11-26; upgrade it to 1.32.',
+          'security fixes continue only with Amazon EKS extended support (billed per cluster hour), until ' +
+          '2026-11-26; upgrade it to 1.32.',
         evidence: {
           kubernetesVersion: '1.31',
           platformVersion: 'eks.24',
@@ -49,6 +55,8 @@ describe('eks-cluster-version-eol', () => {
           endOfExtendedSupport: '2026-11-26',
           daysPastEnd: 364,
           daysUntilExtendedEnd: 1,
+          supportKind: 'paid',
+          paidProduct: 'Amazon EKS extended support (billed per cluster hour)',
           lifecycleSource: catalogueSource,
         },
         cli: 'aws eks update-cluster-version --name platform --kubernetes-version 1.32',
@@ -95,6 +103,7 @@ describe('eks-cluster-version-eol', () => {
         kubernetesVersion: '1.19',
         connected: false,
         lifecycleState: 'past-extended',
+        supportKind: 'none',
         predatesCatalogue: true,
         oldestCatalogued: '1.23',
         oldestCataloguedEndOfExtendedSupport: '2024-10-11',
@@ -164,7 +173,7 @@ describe('eks-cluster-version-eol', () => {
       endOfStandardSupport: '2025-11-26',
       endOfExtendedSupport: '2026-11-26',
       lifecycleSource: expect.stringMatching(
-        /^eks:DescribeClusterVersions; end of extended support from .*amazon-eks/,
+        /^eks:DescribeClusterVersions; end of extended support from .*kubernetes-versions\.html/,
       ),
     });
   });
@@ -201,7 +210,7 @@ describe('eks-cluster-version-eol', () => {
     expect(result?.severity).toBe('critical');
     expect(result?.message).toBe(
       'Connected EKS cluster onprem (EKS_ANYWHERE) runs Kubernetes 1.28: standard support ended on ' +
-        '2024-11-26 and extended support (billed per cluster hour) on 2025-11-26 (364 days ago); ' +
+        '2024-11-26 and EKS extended support on 2025-11-26 (364 days ago); ' +
         'upgrade it with its own tooling.',
     );
     expect(result?.evidence).toMatchObject({ connected: true, connectorProvider: 'EKS_ANYWHERE' });

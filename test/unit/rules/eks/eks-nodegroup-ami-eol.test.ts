@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rule } from '../../../../rules/eks/eks-nodegroup-ami-eol.ts';
 import { defaultRuleSettings, type RuleContext } from '../../../../src/engine/types.ts';
 import type { EksNodegroup } from '../../../../src/inventory/types.ts';
+import { lifecycleCatalogue } from '../../../../src/lifecycle/catalogue.ts';
 import { makeEksNodegroup } from '../../../fixtures/eks.ts';
 import {
   collectionFailure,
@@ -12,7 +13,11 @@ import {
   ok,
 } from '../../../fixtures/snapshot.ts';
 
-const ctx: RuleContext = { now: new Date('2026-11-25T00:00:00Z'), settings: defaultRuleSettings };
+const ctx: RuleContext = {
+  now: new Date('2026-11-25T00:00:00Z'),
+  settings: defaultRuleSettings,
+  lifecycle: lifecycleCatalogue,
+};
 const evaluate = (nodegroups: EksNodegroup[], context: RuleContext = ctx) =>
   rule.evaluate(makeSnapshot({ 'eks.nodegroups': ok(nodegroups) }), context);
 
@@ -53,6 +58,7 @@ describe('eks-nodegroup-ami-eol', () => {
           endOfStandardSupport: '2025-11-26',
           endOfExtendedSupport: null,
           daysPastEnd: 364,
+          supportKind: 'none',
           lifecycleSource: 'https://docs.aws.amazon.com/eks/latest/userguide/eks-ami-deprecation-faqs.html',
           replacementAmiType: 'AL2023_x86_64_STANDARD',
         },

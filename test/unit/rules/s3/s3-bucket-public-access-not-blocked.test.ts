@@ -2,10 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { rule } from '../../../../rules/s3/s3-bucket-public-access-not-blocked.ts';
 import { defaultRuleSettings, type RuleContext } from '../../../../src/engine/types.ts';
 import type { Bucket, PublicAccessBlock, Sources } from '../../../../src/inventory/types.ts';
+import { lifecycleCatalogue } from '../../../../src/lifecycle/catalogue.ts';
 import { collectionFailure, failed, makeSnapshot, ok } from '../../../fixtures/snapshot.ts';
 import { fullBlock, makeAccountPublicAccessBlock, makeBucket, noBlock } from '../../../fixtures/storage.ts';
 
-const ctx: RuleContext = { now: new Date('2026-11-25T00:00:00Z'), settings: defaultRuleSettings };
+const ctx: RuleContext = {
+  now: new Date('2026-11-25T00:00:00Z'),
+  settings: defaultRuleSettings,
+  lifecycle: lifecycleCatalogue,
+};
 
 const evaluate = (account: PublicAccessBlock | null, ...buckets: Bucket[]) =>
   rule.evaluate(

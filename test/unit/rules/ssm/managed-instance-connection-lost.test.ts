@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rule } from '../../../../rules/ssm/managed-instance-connection-lost.ts';
 import { defaultRuleSettings, type RuleContext } from '../../../../src/engine/types.ts';
 import type { ManagedInstance, Sources } from '../../../../src/inventory/types.ts';
+import { lifecycleCatalogue } from '../../../../src/lifecycle/catalogue.ts';
 import {
   collectionFailure,
   failed,
@@ -13,7 +14,7 @@ import {
 } from '../../../fixtures/snapshot.ts';
 
 const NOW = new Date('2026-11-25T00:00:00Z');
-const ctx: RuleContext = { now: NOW, settings: defaultRuleSettings };
+const ctx: RuleContext = { now: NOW, settings: defaultRuleSettings, lifecycle: lifecycleCatalogue };
 
 const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000).toISOString();
 
@@ -94,7 +95,11 @@ describe('managed-instance-connection-lost', () => {
   it('reads the limit from the settings', () => {
     // Prepare
     const instance = makeManagedInstance({ pingStatus: 'Online', lastPingAt: hoursAgo(10) });
-    const strict: RuleContext = { now: NOW, settings: { ...defaultRuleSettings, connectionLostHours: 6 } };
+    const strict: RuleContext = {
+      now: NOW,
+      settings: { ...defaultRuleSettings, connectionLostHours: 6 },
+      lifecycle: lifecycleCatalogue,
+    };
 
     // Act + Assess
     expect(evaluate([instance])).toEqual([]);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rule } from '../../../../rules/ssm/managed-instance-os-eol.ts';
 import { defaultRuleSettings, type RuleContext } from '../../../../src/engine/types.ts';
 import type { DetectedOs, ManagedInstance } from '../../../../src/inventory/types.ts';
+import { lifecycleCatalogue } from '../../../../src/lifecycle/catalogue.ts';
 import {
   collectionFailure,
   FIXTURE_ACCOUNT,
@@ -12,11 +13,20 @@ import {
   ok,
 } from '../../../fixtures/snapshot.ts';
 
-const ctx: RuleContext = { now: new Date('2026-11-25T00:00:00Z'), settings: defaultRuleSettings };
+const ctx: RuleContext = {
+  now: new Date('2026-11-25T00:00:00Z'),
+  settings: defaultRuleSettings,
+  lifecycle: lifecycleCatalogue,
+};
 const evaluate = (instances: ManagedInstance[], context: RuleContext = ctx) =>
   rule.evaluate(makeSnapshot({ 'ssm.managedInstances': ok(instances) }), context);
 
-function ssmOs(family: string, version: string, name: string, evidence: string): DetectedOs {
+function ssmOs(
+  family: string,
+  version: string,
+  name: string,
+  evidence: string,
+): Extract<DetectedOs, { known: true }> {
   return { known: true, family, version, name, source: 'ssm', evidence };
 }
 
@@ -52,10 +62,12 @@ describe('managed-instance-os-eol', () => {
           computerName: 'dc1-build-01.corp.example.com',
           ipAddress: '192.168.20.31',
           pingStatus: 'Online',
+          verdict: 'catalogued',
           lifecycleState: 'past-extended',
           endOfStandardSupport: '2024-06-30',
           endOfExtendedSupport: null,
           daysPastEnd: 878,
+          supportKind: 'none',
           lifecycleSource: expect.stringContaining('centos'),
           upgradeTo: ['Rocky Linux 10', 'AlmaLinux OS 10', 'Red Hat Enterprise Linux 10'],
         },
@@ -114,9 +126,14 @@ describe('managed-instance-os-eol', () => {
       'high',
     ],
     [
-      'Debian 12 (on LTS until 2028)',
+      'Debian 12 (on free LTS until 2028: patched for free)',
       ssmOs('debian', '12', 'Debian 12 (bookworm)', 'Debian GNU/Linux 12'),
-      'high',
+      'medium',
+    ],
+    [
+      'Amazon Linux 2023 (standard support to 2027-06-30)',
+      ssmOs('amazon-linux', '2023', 'Amazon Linux 2023', 'Amazon Linux 2023'),
+      undefined,
     ],
     [
       'Windows Server 2016 (ends in 48 days)',
@@ -138,7 +155,26 @@ describe('managed-instance-os-eol', () => {
       },
       undefined,
     ],
-    ['a known OS missing from the catalogue', ssmOs('debian', '7', 'Debian 7', 'Debian 7'), undefined],
+    [
+      'a version missing from the catalogue but older than an ended release (Debian 7, older than 8)',
+      ssmOs('debian', '7', 'Debian 7', 'Debian 7'),
+      'critical',
+    ],
+    [
+      'a RHEL minor release left behind (8.7, older than 8.8 whose EUS ended)',
+      { ...ssmOs('rhel', '8', 'Red Hat Enterprise Linux 8', 'Red Hat Enterprise Linux 8.7'), release: '8.7' },
+      'critical',
+    ],
+    [
+      'the current RHEL minor release (9.7, judged as its line)',
+      { ...ssmOs('rhel', '9', 'Red Hat Enterprise Linux 9', 'Red Hat Enterprise Linux 9.7'), release: '9.7' },
+      undefined,
+    ],
+    [
+      'a RHEL minor release on paid EUS (9.6)',
+      ssmOs('rhel', '9.6', 'Red Hat Enterprise Linux 9.6', 'Red Hat Enterprise Linux 9.6'),
+      'high',
+    ],
   ])('%s → %s', (_label, os, severity) => {
     expect(evaluate([makeManagedInstance({ os })]).map((r) => r.severity)).toEqual(
       severity ? [severity] : [],
@@ -149,7 +185,8 @@ describe('managed-instance-os-eol', () => {
     ['91 days before the end', '2026-10-13T00:00:00Z', undefined],
     ['exactly warningDays (90) before the end', '2026-10-14T00:00:00Z', 'low'],
     ['the end date itself', '2027-01-12T23:00:00Z', 'low'],
-    ['one day after the end (ESU until 2030)', '2027-01-13T00:00:00Z', 'high'],
+    // Microsoft published no ESU for 2016: past 2027-01-12 nothing is left.
+    ['one day after the end (no ESU)', '2027-01-13T00:00:00Z', 'critical'],
   ])('Windows Server 2016 (standard support to 2027-01-12) %s → %s', (_label, now, severity) => {
     // Prepare
     const os = ssmOs('windows-server', '2016', 'Windows Server 2016', 'Windows Server 2016 Datacenter');
