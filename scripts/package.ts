@@ -91,7 +91,7 @@ export function packageWithOsls(args: string[], stdio: 'inherit' | 'pipe' = 'inh
 }
 
 /** A cfn-lint already installed (the pinned one in .venv first), without installing anything. */
-export function findCfnLint(): string | undefined {
+function findCfnLint(): string | undefined {
   return existsSync(venvCfnLint) ? venvCfnLint : onPath('cfn-lint');
 }
 
@@ -164,7 +164,7 @@ function withoutCredentials(url: string): string {
  * index cannot be reached: a cfn-lint already installed, or undefined (the caller says it skipped).
  * Any other failure throws, with what to do: packaging must not pass unlinted because of it.
  */
-function resolveCfnLint(): string | undefined {
+export function resolveCfnLint(): string | undefined {
   if (existsSync(venvCfnLint) && versionOf(venvCfnLint) === CFN_LINT_VERSION) return venvCfnLint;
   const python = onPath('python3') ?? onPath('python');
   if (!python) {

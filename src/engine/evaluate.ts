@@ -9,7 +9,7 @@ import { findingId } from '../findings/finding-id.ts';
 import type { Finding, Severity } from '../findings/types.ts';
 import type { Snapshot, SourceId } from '../inventory/types.ts';
 import type { SuppressionMatcher } from './suppressions.ts';
-import type { Rule, RuleContext } from './types.ts';
+import type { Rule, RuleContext, RuleResult } from './types.ts';
 
 export interface SkippedRule {
   ruleId: string;
@@ -67,9 +67,14 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluationOptions)
       });
       continue;
     }
-    let results: ReturnType<Rule['evaluate']>;
+    // Everything about one rule succeeds or the rule is not evaluated: a rule counted as evaluated
+    // with findings missing would have reconcile resolve them, a crash announced as "all clear".
+    let ruleFindings: Finding[];
+    let unseen: string[];
     try {
-      results = rule.evaluate(snapshot, options.ctx);
+      const results = rule.evaluate(snapshot, options.ctx);
+      unseen = unevaluatedOf(rule, snapshot);
+      ruleFindings = results.map((result) => findingOf(rule, result, snapshot, options, now));
     } catch (error) {
       skippedRules.push({
         ruleId: rule.id,
@@ -80,37 +85,8 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluationOptions)
       continue;
     }
     evaluatedRules.push(rule.id);
-    const unseen = unevaluatedOf(rule, snapshot);
     if (unseen.length) unevaluatedResources[rule.id] = unseen;
-    const override = options.severityOverrides?.[rule.id];
-    for (const result of results) {
-      const finding: Finding = {
-        findingId: findingId(rule.id, snapshot.accountId, snapshot.region, result.resourceId),
-        ruleId: rule.id,
-        title: rule.title,
-        severity: override ?? result.severity ?? rule.severity,
-        status: 'open',
-        accountId: snapshot.accountId,
-        region: snapshot.region,
-        resourceType: rule.resourceType,
-        resourceId: result.resourceId,
-        ...(result.resourceArn ? { resourceArn: result.resourceArn } : {}),
-        message: boundedText(result.message, findingBudget.message),
-        evidence: boundedEvidence({
-          ...result.evidence,
-          ...(override ? { severityOverriddenTo: override } : {}),
-        }),
-        remediation: boundedText(remediationText(rule, result.cli), findingBudget.remediation),
-        firstSeen: now,
-        lastSeen: now,
-      };
-      const suppression = options.suppressions?.match(finding, options.ctx.now);
-      if (suppression) {
-        finding.status = 'suppressed';
-        finding.suppression = suppression;
-      }
-      findings.push(finding);
-    }
+    findings.push(...ruleFindings);
   }
   return {
     accountId: snapshot.accountId,
@@ -120,6 +96,42 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluationOptions)
     unevaluatedResources,
     skippedRules,
   };
+}
+
+/** One rule result as a finding within the finding budgets, suppressed when a suppression matches. */
+function findingOf(
+  rule: Rule,
+  result: RuleResult,
+  snapshot: Snapshot,
+  options: EvaluationOptions,
+  now: string,
+): Finding {
+  if (typeof result.resourceId !== 'string' || result.resourceId === '') {
+    throw new TypeError(`a result of ${rule.id} names no resource`);
+  }
+  const override = options.severityOverrides?.[rule.id];
+  const finding: Finding = {
+    findingId: findingId(rule.id, snapshot.accountId, snapshot.region, result.resourceId),
+    ruleId: rule.id,
+    title: rule.title,
+    severity: override ?? result.severity ?? rule.severity,
+    status: 'open',
+    accountId: snapshot.accountId,
+    region: snapshot.region,
+    resourceType: rule.resourceType,
+    resourceId: result.resourceId,
+    ...(result.resourceArn ? { resourceArn: result.resourceArn } : {}),
+    message: boundedText(result.message, findingBudget.message),
+    evidence: boundedEvidence({
+      ...result.evidence,
+      ...(override ? { severityOverriddenTo: override } : {}),
+    }),
+    remediation: boundedText(remediationText(rule, result.cli), findingBudget.remediation),
+    firstSeen: now,
+    lastSeen: now,
+  };
+  const suppression = options.suppressions?.match(finding, options.ctx.now);
+  return suppression ? { ...finding, status: 'suppressed', suppression } : finding;
 }
 
 /**

@@ -95,6 +95,29 @@ describe('two runs writing one target at once (conditional writes on the emulato
     expect((await store.loadTargetState(ACCOUNT, REGION))?.lastRunId).toBe('run-b');
   });
 
+  it('announces the baseline of a target without findings once, when two first scans race', async () => {
+    // Prepare: a target never scanned, with nothing to report; runs D and E both read it empty.
+    const quiet: TargetResult = { ...result, accountId: '222222222222' };
+    const empty: TargetEvaluation = { ...evaluation(), accountId: quiet.accountId };
+    const unseen = await store.loadTarget(quiet.accountId, REGION);
+    const d = await persistTarget(store, 'run-d', '2026-11-02T00:00:00.000Z', quiet, empty);
+
+    // Act: E writes from what it read before D's state was written.
+    const e = await persistTarget(
+      readingEarly(store, unseen),
+      'run-e',
+      '2026-11-02T00:00:03.000Z',
+      quiet,
+      empty,
+    );
+
+    // Assess: only the state write's condition tells E that D came first: one baseline, D's.
+    expect(unseen.state).toBeUndefined();
+    expect(d.baseline).toBeDefined();
+    expect(e.baseline).toBeUndefined();
+    expect((await store.loadTargetState(quiet.accountId, REGION))?.lastRunId).toBe('run-e');
+  });
+
   it('applies a run again after a crash without a second announcement', async () => {
     // Prepare: run C writes i-4; the state write is as if it never happened (a crash before it).
     const before = await store.loadTarget(ACCOUNT, REGION);

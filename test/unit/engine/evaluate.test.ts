@@ -148,6 +148,61 @@ describe('evaluateSnapshot', () => {
     expect(result.findings.map((f) => f.ruleId)).toEqual(['test-every-bucket']);
   });
 
+  it.each<[string, Partial<Rule>]>([
+    [
+      'its evaluation throws',
+      {
+        evaluate() {
+          throw new Error('boom');
+        },
+      },
+    ],
+    [
+      'naming what it could not see throws',
+      {
+        unevaluated() {
+          throw new Error('boom');
+        },
+      },
+    ],
+    ['a result names no resource', { evaluate: () => [{ resourceId: '', message: 'x', evidence: {} }] }],
+  ])('keeps a rule not evaluated when %s, so reconcile resolves none of its findings', (_name, broken) => {
+    // Prepare: the rule had an open finding for bucket a; the bucket is still there.
+    const rule: Rule = { ...everyBucket, ...broken };
+    const snapshot = makeSnapshot({ 's3.buckets': ok([bucket('a')]) });
+    const before = evaluateSnapshot(snapshot, { rules: [everyBucket], ctx });
+    const first = reconcile({
+      runId: 'run-1',
+      at: now.toISOString(),
+      accountId: before.accountId,
+      region: before.region,
+      previous: { findings: [] },
+      current: { findings: before.findings, evaluatedRules: before.evaluatedRules },
+    });
+
+    // Act
+    const result = evaluateSnapshot(snapshot, { rules: [rule], ctx });
+    const second = reconcile({
+      runId: 'run-2',
+      at: new Date(now.getTime() + 60_000).toISOString(),
+      accountId: result.accountId,
+      region: result.region,
+      previous: { state: first.state, findings: first.writes.map((w) => ({ ...w })) },
+      current: {
+        findings: result.findings,
+        evaluatedRules: result.evaluatedRules,
+        unevaluatedResources: result.unevaluatedResources,
+      },
+    });
+
+    // Assess: not evaluated, no findings of its own, and nothing resolved or written about them.
+    expect(result.evaluatedRules).toEqual([]);
+    expect(result.findings).toEqual([]);
+    expect(result.skippedRules).toEqual([expect.objectContaining({ ruleId: rule.id, reason: 'rule-error' })]);
+    expect(second.changes).toEqual([]);
+    expect(second.writes).toEqual([]);
+  });
+
   it('applies a severity override and says so in the evidence', () => {
     const snapshot = makeSnapshot({ 's3.buckets': ok([bucket('a')]) });
     const { findings } = evaluateSnapshot(snapshot, {

@@ -316,3 +316,49 @@ describe('stableEvidence', () => {
     expect(stableEvidence({ a: 1 })).not.toBe(stableEvidence({ a: 2 }));
   });
 });
+
+describe('reconcile: suppressed findings stay current', () => {
+  const suppression = { reason: 'accepted risk', owner: 'platform', expiresAt: '2027-01-01T00:00:00.000Z' };
+  const kept = (overrides: Partial<StoredFinding> = {}) =>
+    stored('r1', { status: 'suppressed', suppression, ...overrides });
+  const now = (overrides: Partial<Finding> = {}) =>
+    finding('r1', { status: 'suppressed', suppression, ...overrides });
+
+  it.each<[string, Partial<Finding>]>([
+    ['a worse severity', { severity: 'critical' }],
+    ['a milder severity', { severity: 'low' }],
+    ['other evidence', { evidence: { port: 3389 } }],
+    ['a later expiry', { suppression: { ...suppression, expiresAt: '2027-06-30T00:00:00.000Z' } }],
+  ])('records %s of a suppressed finding without announcing it', (_name, moved) => {
+    // Act
+    const result = reconcile(input([kept()], [now(moved)]));
+
+    // Assess: written as it is now, and nothing to announce.
+    expect(result.changes).toEqual([]);
+    expect(result.writes).toEqual([expect.objectContaining({ ...moved, status: 'suppressed' })]);
+  });
+
+  it('writes nothing for a suppressed finding that did not move', () => {
+    expect(reconcile(input([kept()], [now()])).writes).toEqual([]);
+  });
+
+  it('announces an expired suppression with the finding as it is now, not as it was suppressed', () => {
+    // Prepare: while suppressed, the finding grew worse; the record followed it.
+    const recorded = reconcile(input([kept()], [now({ severity: 'critical', evidence: { port: 3389 } })]));
+    const [current] = recorded.writes;
+
+    // Act: the suppression ends.
+    const result = reconcile({
+      ...input(
+        [{ ...kept(), ...current! }],
+        [finding('r1', { severity: 'critical', evidence: { port: 3389 } })],
+      ),
+      runId: 'run-2',
+    });
+
+    // Assess
+    expect(result.changes.map((c) => [c.kind, c.finding.severity, c.finding.evidence])).toEqual([
+      ['suppression-expired', 'critical', { port: 3389 }],
+    ]);
+  });
+});
