@@ -221,7 +221,7 @@ const lifecyclePolicy = JSON.stringify({
   ],
 });
 
-async function credentialsFor(endpoint: string, accountId: string) {
+export async function credentialsFor(endpoint: string, accountId: string) {
   if (accountId === HUB_ACCOUNT) return hubCredentials;
   const sts = new STSClient({ region: 'us-east-1', endpoint, credentials: hubCredentials });
   try {

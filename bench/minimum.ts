@@ -5,12 +5,11 @@
  */
 import type { OperationCount } from '../src/aws/api-calls.ts';
 import { renderTable } from '../src/cli/table.ts';
+import { collectors } from '../src/inventory/collect.ts';
+import { type Counted, callsFor, type DeclaredCall, isMadeFor } from '../src/inventory/declared-calls.ts';
 import type { SourceId } from '../src/inventory/types.ts';
 import type { TargetResult } from '../src/scan/run-inventory.ts';
 import type { SeededEstate, SeededTarget } from './estate.ts';
-
-/** Each API's largest page, which the collectors ask for: the minimum is pages at this size. */
-export const PAGE = { ec2: 1000, ec2Images: 200, ecs: 100, eks: 100, ecr: 1000, ssm: 50, ecsDescribe: 100 };
 
 export interface Minimum {
   calls: number;
@@ -18,22 +17,105 @@ export interface Minimum {
   how: string;
 }
 
-export const pages = (items: number, pageSize: number) => Math.max(1, Math.ceil(items / pageSize));
 export const sum = <T>(items: readonly T[], f: (item: T) => number) =>
   items.reduce((total, item) => total + f(item), 0);
 
-function itemCount(result: TargetResult, source: SourceId): number {
-  const r = result.snapshot?.sources[source];
-  return r?.ok ? r.items.length : 0;
+function itemsOf<K extends SourceId>(result: TargetResult | undefined, source: K) {
+  const r = result?.snapshot?.sources[source];
+  return r?.ok ? r.items : [];
+}
+
+/** How many items share each key (services per cluster), padded with a 0 per parent that has none. */
+function countsPer<T>(items: readonly T[], key: (item: T) => string, parents: number): number[] {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  const listed = [...counts.values()];
+  return [...listed, ...new Array<number>(Math.max(0, parents - listed.length)).fill(0)];
 }
 
 /**
- * The fewest calls an inventory of this data can make with the collectors' design: list pages at
- * each API's maximum page size, plus the per-item calls each item needs. Where the emulator pages
- * differently from AWS (reservations instead of instances, everything in one page, no
- * `BucketRegion`), the minimum is the emulator's and the note says how AWS differs, so that a ratio
- * above 1 always means estatescan made a call it did not need. Counts the emulator defines (default
- * VPCs and subnets) come from the inventory itself; everything seeded comes from what seeding made.
+ * How many of each counted thing a target holds. What seeding made comes from the seeding, so a
+ * collector that misses items cannot lower its own minimum; what the emulator defines (default VPCs)
+ * or the estate does not seed in the benchmark comes from the inventory itself.
+ */
+const countOf: Record<Counted, (t: SeededTarget, r: TargetResult | undefined) => number> = {
+  vpc: (_, r) => itemsOf(r, 'ec2.vpcs').length,
+  subnet: (_, r) => itemsOf(r, 'ec2.subnets').length,
+  'flow log': (_, r) => itemsOf(r, 'ec2.flowLogs').length,
+  'network interface': (_, r) => itemsOf(r, 'ec2.networkInterfaces').length,
+  instance: (t) => t.instances,
+  'image in use': (t) => t.imagesInUse,
+  'security group': (t) => t.securityGroups,
+  'ecs cluster': (t) => t.ecsClusters,
+  'container instance': (t) => t.containerInstances,
+  'ecs service': (_, r) => itemsOf(r, 'ecs.services').length,
+  'task definition in use': (_, r) => itemsOf(r, 'ecs.taskDefinitions').length,
+  'eks cluster': (t) => t.eksClusters,
+  'node group': (t) => t.nodegroups,
+  'fargate profile': (_, r) => itemsOf(r, 'eks.fargateProfiles').length,
+  'add-on': (_, r) => itemsOf(r, 'eks.addons').length,
+  'add-on name': (_, r) => new Set(itemsOf(r, 'eks.addons').map((a) => a.addonName)).size,
+  repository: (t) => t.repositories,
+  'public repository': (_, r) => itemsOf(r, 'ecrPublic.repositories').length,
+  bucket: (t) => t.buckets,
+  // moto's ListBuckets gives no BucketRegion: every bucket is located with a call of its own.
+  'bucket listed without its region': (t) => t.buckets,
+  'managed instance': (_, r) => itemsOf(r, 'ssm.managedInstances').length,
+  outpost: (_, r) => itemsOf(r, 'outposts.outposts').length,
+  'owned outpost': (t, r) => itemsOf(r, 'outposts.outposts').filter((o) => o.ownerId === t.accountId).length,
+};
+
+/** The same, per parent, for the things listed per parent (a cluster's container instances). */
+const countPerParent: Partial<Record<Counted, (t: SeededTarget, r: TargetResult | undefined) => number[]>> = {
+  'container instance': (t) => t.containerInstancesByCluster,
+  'ecs service': (t, r) => countsPer(itemsOf(r, 'ecs.services'), (s) => s.clusterArn, t.ecsClusters),
+  'node group': (t) => t.nodegroupsByCluster,
+  'fargate profile': (t, r) =>
+    countsPer(itemsOf(r, 'eks.fargateProfiles'), (p) => p.clusterName, t.eksClusters),
+  'add-on': (t, r) => countsPer(itemsOf(r, 'eks.addons'), (a) => a.clusterName, t.eksClusters),
+};
+
+/**
+ * Where the emulator answers differently from AWS, what the minimum counts instead and how AWS
+ * differs: the minimum is the emulator's, so that a ratio above 1 always means estatescan made a
+ * call it did not need.
+ */
+const onEmulator: Record<string, { counts?: (t: SeededTarget) => number[]; note: string }> = {
+  'ec2:DescribeInstances': {
+    counts: (t) => [t.reservations],
+    note: 'moto pages reservations, not instances',
+  },
+  // One page whatever the count: moto ignores MaxResults here.
+  'ec2:DescribeNetworkInterfaces': { counts: () => [0], note: 'moto ignores MaxResults here: 1 per target' },
+  'ec2:DescribeSecurityGroups': { counts: () => [0], note: 'moto ignores MaxResults here: 1 per target' },
+  'eks:ListAddons': { note: 'moto has none: answered empty' },
+  'outposts:ListOutposts': { note: 'moto has none: answered empty' },
+  's3:GetBucketLocation': { note: 'moto omits BucketRegion; 0 on AWS' },
+};
+
+/** How a declared call is counted, in words: `pages of 100 per ecs cluster`. */
+function describeCall(call: DeclaredCall): string {
+  const scope = call.within ?? (call.per === 'account' ? 'account' : 'target');
+  const only = call.region ? ` (${call.region} only)` : '';
+  switch (call.per) {
+    case 'page':
+      return `pages of ${call.pageSize} per ${scope}${only}`;
+    case 'batch':
+      return `batches of ${call.pageSize} per ${scope}`;
+    case 'item':
+      return `1 per ${call.of}`;
+    case 'target':
+      return call.of ? `1 per target with at least one ${call.of}` : '1 per target';
+    case 'account':
+      return `1 per account${only}`;
+  }
+}
+
+/**
+ * The fewest calls an inventory (or a scan) of this data can make with the collectors' design, from
+ * the calls each collector declares (`Collector.calls`): list pages at the declared page size (each
+ * API's largest), batches at the declared batch size, and the per-item, per-target and per-account
+ * calls, counted over what the estate holds.
  */
 export function minimumCalls(
   estate: SeededEstate,
@@ -44,175 +126,60 @@ export function minimumCalls(
   wanted?: ReadonlySet<SourceId>,
   details = !wanted,
 ): Record<string, Minimum> {
-  const all = everyOperation(estate, results, callerAccount, regions, separateS3Control);
-  // A scan collects only what its rules need: an operation of a source it does not want costs 0,
-  // and so do the per-item fields only the inventory shows (`CollectorContext.details`).
-  return Object.fromEntries(
-    Object.entries(all).map(([op, m]) => {
-      const source = sourceOfOperation[op];
-      if (source && wanted && !wanted.has(source)) {
-        return [op, { calls: 0, how: `${source} not needed by the rules` }];
-      }
-      if (!details && detailOperations.has(op))
-        return [op, { calls: 0, how: 'inventory only: no rule reads it' }];
-      return [op, m];
-    }),
-  );
-}
-
-/** Per-item calls for fields no rule reads, made only for the inventory. */
-const detailOperations = new Set([
-  's3:GetBucketEncryption',
-  'ecr:GetLifecyclePolicy',
-  'ecr:ListTagsForResource',
-]);
-
-/** The source an operation reads, for operations that read only one (the shared ones are always needed). */
-const sourceOfOperation: Record<string, SourceId> = {
-  'ec2:DescribeVpcs': 'ec2.vpcs',
-  'ec2:DescribeSubnets': 'ec2.subnets',
-  'ec2:DescribeFlowLogs': 'ec2.flowLogs',
-  'ec2:DescribeNetworkInterfaces': 'ec2.networkInterfaces',
-  'ec2:DescribeInstances': 'ec2.instances',
-  'ec2:DescribeImages': 'ec2.images',
-  'ec2:DescribeSecurityGroups': 'ec2.securityGroups',
-  'ecs:ListClusters': 'ecs.clusters',
-  'ecs:DescribeClusters': 'ecs.clusters',
-  'ecs:ListContainerInstances': 'ecs.containerInstances',
-  'ecs:DescribeContainerInstances': 'ecs.containerInstances',
-  'eks:ListClusters': 'eks.clusters',
-  'eks:DescribeCluster': 'eks.clusters',
-  'eks:DescribeClusterVersions': 'eks.clusters',
-  'eks:ListNodegroups': 'eks.nodegroups',
-  'eks:DescribeNodegroup': 'eks.nodegroups',
-  'ecr:DescribeRepositories': 'ecr.repositories',
-  'ecr:GetRepositoryPolicy': 'ecr.repositories',
-  'ecr:GetLifecyclePolicy': 'ecr.repositories',
-  'ecr:ListTagsForResource': 'ecr.repositories',
-  'ecr:GetRegistryScanningConfiguration': 'ecr.registryScanning',
-  'ecr-public:DescribeRepositories': 'ecrPublic.repositories',
-  's3:GetBucketLocation': 's3.buckets',
-  's3:GetBucketVersioning': 's3.buckets',
-  's3:GetBucketEncryption': 's3.buckets',
-  's3control:GetPublicAccessBlock': 's3.accountPublicAccessBlock',
-  'ssm:DescribeInstanceInformation': 'ssm.managedInstances',
-};
-
-function everyOperation(
-  estate: SeededEstate,
-  results: TargetResult[],
-  callerAccount: string,
-  regions: string[],
-  separateS3Control: boolean,
-): Record<string, Minimum> {
   const targets = estate.targets;
   const accounts = [...new Set(targets.map((t) => t.accountId))];
   const resultOf = (t: SeededTarget) =>
     results.find((r) => r.accountId === t.accountId && r.region === t.region);
-  const listed = (source: SourceId) => (t: SeededTarget) => {
-    const r = resultOf(t);
-    return pages(r ? itemCount(r, source) : 0, PAGE.ec2);
-  };
-  const buckets = sum(targets, (t) => t.buckets);
-  const repositories = sum(targets, (t) => t.repositories);
-  return {
+  const minimum: Record<string, Minimum> = {
+    // The session's calls, in the hub account with its own credentials.
     'sts:GetCallerIdentity': { calls: 1, how: 'once per run' },
     'sts:AssumeRole': {
       calls: accounts.filter((a) => a !== callerAccount).length,
       how: '1 per member account',
     },
-    'ec2:DescribeVpcs': { calls: sum(targets, listed('ec2.vpcs')), how: 'pages of 1000 per target' },
-    'ec2:DescribeSubnets': { calls: sum(targets, listed('ec2.subnets')), how: 'pages of 1000 per target' },
-    'ec2:DescribeFlowLogs': { calls: sum(targets, listed('ec2.flowLogs')), how: 'pages of 1000 per target' },
-    'ec2:DescribeNetworkInterfaces': {
-      calls: targets.length,
-      how: '1 per target: moto ignores MaxResults here (AWS: pages of 1000)',
-    },
-    'ec2:DescribeInstances': {
-      calls: sum(targets, (t) => pages(t.reservations, PAGE.ec2)),
-      how: 'pages of 1000 reservations per target (moto counts reservations)',
-    },
-    'ec2:DescribeImages': {
-      calls: sum(targets, (t) => Math.ceil(t.imagesInUse / PAGE.ec2Images)),
-      how: 'distinct AMIs in use / 200 per target',
-    },
-    'ec2:DescribeSecurityGroups': {
-      calls: targets.length,
-      how: '1 per target: moto ignores MaxResults here (AWS: pages of 1000)',
-    },
-    'ecs:ListClusters': {
-      calls: sum(targets, (t) => pages(t.ecsClusters, PAGE.ecs)),
-      how: 'pages of 100 per target',
-    },
-    'ecs:DescribeClusters': {
-      calls: sum(targets, (t) => Math.ceil(t.ecsClusters / PAGE.ecsDescribe)),
-      how: 'batches of 100 clusters',
-    },
-    'ecs:ListContainerInstances': {
-      calls: sum(targets, (t) => sum(t.containerInstancesByCluster, (n) => pages(n, PAGE.ecs))),
-      how: 'pages of 100 per cluster',
-    },
-    'ecs:DescribeContainerInstances': {
-      calls: sum(targets, (t) => sum(t.containerInstancesByCluster, (n) => Math.ceil(n / PAGE.ecsDescribe))),
-      how: 'batches of 100 per cluster',
-    },
-    'eks:ListClusters': {
-      calls: sum(targets, (t) => pages(t.eksClusters, PAGE.eks)),
-      how: 'pages of 100 per target',
-    },
-    'eks:DescribeClusterVersions': {
-      calls: targets.filter((t) => t.eksClusters > 0).length,
-      how: '1 per target with clusters (fewer than 100 versions)',
-    },
-    'eks:DescribeCluster': { calls: sum(targets, (t) => t.eksClusters), how: '1 per cluster' },
-    'eks:ListNodegroups': {
-      calls: sum(targets, (t) => sum(t.nodegroupsByCluster, (n) => pages(n, PAGE.eks))),
-      how: 'pages of 100 per cluster',
-    },
-    'eks:DescribeNodegroup': { calls: sum(targets, (t) => t.nodegroups), how: '1 per node group' },
-    'ecr:DescribeRepositories': {
-      calls: sum(targets, (t) => pages(t.repositories, PAGE.ecr)),
-      how: 'pages of 1000 per target',
-    },
-    'ecr:GetRepositoryPolicy': { calls: repositories, how: '1 per repository' },
-    'ecr:GetLifecyclePolicy': { calls: repositories, how: '1 per repository' },
-    'ecr:ListTagsForResource': { calls: repositories, how: '1 per repository' },
-    'ecr:GetRegistryScanningConfiguration': { calls: targets.length, how: '1 per target' },
-    'ecr-public:DescribeRepositories': {
-      calls: regions.includes('us-east-1') ? accounts.length : 0,
-      how: '1 per account (us-east-1 only)',
-    },
-    's3:ListBuckets': { calls: accounts.length, how: '1 per account (S3 is global)' },
-    's3:GetBucketLocation': {
-      calls: buckets,
-      how: '1 per bucket: moto omits BucketRegion (0 on AWS)',
-    },
-    's3:GetBucketVersioning': { calls: buckets, how: '1 per bucket' },
-    's3:GetBucketEncryption': { calls: buckets, how: '1 per bucket' },
-    // The S3 Control operation has the bucket-level one's name; the counter keys it by its own
-    // service prefix when the client factory gives S3 Control one, else both share a key.
-    ...(separateS3Control
-      ? {
-          's3:GetPublicAccessBlock': { calls: buckets, how: '1 per bucket' },
-          's3control:GetPublicAccessBlock': {
-            calls: accounts.length,
-            how: '1 per account (account-level block)',
-          },
-        }
-      : {
-          's3:GetPublicAccessBlock': {
-            calls: buckets + accounts.length,
-            how: '1 per bucket + 1 per account (S3 Control)',
-          },
-        }),
-    'ssm:DescribeInstanceInformation': {
-      calls: sum(targets, (t) => {
-        const r = resultOf(t);
-        return pages(r ? itemCount(r, 'ssm.managedInstances') : 0, PAGE.ssm);
-      }),
-      how: 'pages of 50 per target',
-    },
   };
+  for (const call of collectors.flatMap((c) => c.calls)) {
+    // A scan collects only what its rules need: a call made for no source it wants costs 0, and
+    // so do the per-item fields only the inventory shows (`CollectorContext.details`).
+    if (wanted && !isMadeFor(call, wanted)) {
+      minimum[call.operation] = { calls: 0, how: `${call.sources.join(', ')} not needed by the rules` };
+      continue;
+    }
+    if (!details && call.details) {
+      minimum[call.operation] = { calls: 0, how: 'inventory only: no rule reads it' };
+      continue;
+    }
+    const emulator = onEmulator[call.operation];
+    const here = call.region ? targets.filter((t) => t.region === call.region) : targets;
+    const countsIn = (t: SeededTarget): number[] => {
+      if (emulator?.counts) return emulator.counts(t);
+      if (!call.of) return [1];
+      const perParent = call.within ? countPerParent[call.of] : undefined;
+      return perParent ? perParent(t, resultOf(t)) : [countOf[call.of](t, resultOf(t))];
+    };
+    const calls =
+      call.per === 'account'
+        ? call.region && !regions.includes(call.region)
+          ? 0
+          : accounts.length
+        : sum(here, (t) => callsFor(call, countsIn(t)));
+    minimum[call.operation] = {
+      calls,
+      how: emulator ? `${describeCall(call)} (${emulator.note})` : describeCall(call),
+    };
+  }
+  // The counter keys the S3 Control operation by its own service prefix when the client factory
+  // gives S3 Control one, else it shares the bucket-level operation's key.
+  const control = minimum['s3control:GetPublicAccessBlock'];
+  const bucket = minimum['s3:GetPublicAccessBlock'];
+  if (!separateS3Control && control && bucket) {
+    minimum['s3:GetPublicAccessBlock'] = {
+      calls: bucket.calls + control.calls,
+      how: `${bucket.how} + ${control.how} (S3 Control)`,
+    };
+    delete minimum['s3control:GetPublicAccessBlock'];
+  }
+  return minimum;
 }
 
 export function reportCalls(

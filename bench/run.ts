@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark, one after another, each in a fresh Node process (so each one's
  * peak memory is its own), then the figures that compare them.
  *
+ *   0. bench/startup.ts — how long `estatescan --version`, `--help`, `rules` take, next to `node -e ''`;
  *   1. bench/evaluate.ts — rule evaluation alone over 1,000,000 synthetic resources;
  *   2. bench/scan.ts — for each estate size, the full scan (collect, evaluate, persist into DynamoDB)
  *      on a fresh moto: first scan, quiet rescan, with 50 ms per call, and (smallest size) serial;
@@ -26,18 +27,20 @@ import type { EvaluateBenchResult } from './evaluate.ts';
 import { machineLine, mb, percent, seconds, thousands } from './measure.ts';
 import { scaleModelReport } from './scale-model.ts';
 import type { RunFigures, ScanBenchResult } from './scan.ts';
+import { type StartupBenchResult, startupReport } from './startup.ts';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const projectRoot = resolve(benchDir, '..');
 
 const usage = `Usage: npm run bench -- [--sizes small,default] [--serial-sizes small] [--small]
-  [--evaluate-resources n] [--skip-evaluate] [--out dir] [--from dir]
+  [--evaluate-resources n] [--skip-evaluate] [--skip-startup] [--startup-runs n] [--out dir] [--from dir]
   [--target-concurrency n] [--item-concurrency n] [--max-attempts n] [--latency-ms n]
 Sizes: ${Object.keys(estateSizes).join(', ')} (bench/estate.ts). --small is --sizes small.
 --out keeps the figures in dir (default: a new temporary directory); the growth table takes every
 size saved there, so a later run with --out dir --sizes medium --skip-evaluate adds a size.
 --from reprints the growth table and the scale model from saved figures, running nothing.
-The parts run alone too: npm run bench:evaluate, npm run bench:scan (see their --help).`;
+The parts run alone too: npm run bench:startup, npm run bench:evaluate, npm run bench:scan (see
+their --help).`;
 
 class UsageError extends Error {
   override name = 'UsageError';
@@ -52,6 +55,8 @@ function parseOptions(argv: string[]) {
       'serial-sizes': { type: 'string' },
       'evaluate-resources': { type: 'string', default: '1000000' },
       'skip-evaluate': { type: 'boolean', default: false },
+      'skip-startup': { type: 'boolean', default: false },
+      'startup-runs': { type: 'string', default: '20' },
       from: { type: 'string' },
       out: { type: 'string' },
       'target-concurrency': { type: 'string' },
@@ -86,6 +91,8 @@ function parseOptions(argv: string[]) {
     serialSizes,
     evaluateResources: values['evaluate-resources'],
     skipEvaluate: values['skip-evaluate'],
+    skipStartup: values['skip-startup'],
+    startupRuns: values['startup-runs'],
     from: values.from,
     out: values.out,
     passThrough,
@@ -214,6 +221,10 @@ async function main(): Promise<number> {
   say(`figures saved in ${dir}`);
 
   if (!options.from) {
+    if (!options.skipStartup) {
+      say('\n================================================================ start-up\n');
+      await runPart('startup.ts', ['--runs', options.startupRuns, '--json', join(dir, 'startup.json')]);
+    }
     if (!options.skipEvaluate) {
       say('\n================================================================ rule evaluation\n');
       await runPart('evaluate.ts', [
@@ -236,6 +247,7 @@ async function main(): Promise<number> {
     }
   }
 
+  const startup = await readJson<StartupBenchResult>(join(dir, 'startup.json'));
   const evaluation = await readJson<EvaluateBenchResult>(join(dir, 'evaluate.json'));
   const scans: ScanBenchResult[] = [];
   for (const size of Object.keys(estateSizes)) {
@@ -247,13 +259,25 @@ async function main(): Promise<number> {
   const [first, rescan, , latency] = largest.runs as [RunFigures, RunFigures, RunFigures, RunFigures];
   const serial = scans.find((s) => s.latencyGrowth.serial !== undefined);
 
+  if (startup && options.from) {
+    say('\n================================================================ start-up\n');
+    say(startupReport(startup.cases));
+  }
   say('\n================================================================ growth\n');
   say(growthReport(scans));
   say('\n================================================================ scale model\n');
   say(scaleModelReport(largest, evaluation));
   say('\n================================================================ headline\n');
+  const median = (name: string) => startup?.cases.find((c) => c.name === name)?.medianMs;
   say(
     [
+      ...(startup
+        ? [
+            `Start-up (median of ${startup.runs}): estatescan --version ${Math.round(median('estatescan --version') ?? 0)} ms, ` +
+              `--help ${Math.round(median('estatescan --help') ?? 0)} ms, rules ${Math.round(median('estatescan rules') ?? 0)} ms; ` +
+              `node -e '' ${Math.round(median("node -e ''") ?? 0)} ms.`,
+          ]
+        : []),
       `Full scan of the ${largest.size} estate (${largest.targets} targets, ${thousands(largest.resources)} resources): ` +
         `runScan ${seconds(first.scanMs)} + persist ${seconds(first.persistMs)} (first scan), ` +
         `${seconds(rescan.scanMs)} + ${seconds(rescan.persistMs)} (quiet rescan).`,

@@ -11,7 +11,11 @@
  * share one, except S3's (per account; see the notes). The organization's wall time is the total
  * child time over the map's effective concurrency, plus the longest child.
  */
+import { allRules } from '../rules/index.ts';
 import { renderTable } from '../src/cli/table.ts';
+import { requiredSources } from '../src/engine/evaluate.ts';
+import { closeOver, collectors } from '../src/inventory/collect.ts';
+import { type Counted, callsFor, type DeclaredCall, isMadeFor } from '../src/inventory/declared-calls.ts';
 import type { EvaluateBenchResult } from './evaluate.ts';
 import { thousands } from './measure.ts';
 import type { RunFigures, ScanBenchResult } from './scan.ts';
@@ -49,8 +53,13 @@ export const rateBuckets: RateBucket[] = [
     name: 'ECS cluster resource read',
     burst: 100,
     refill: 20,
-    operations: (op) => op === 'ecs:ListContainerInstances' || op === 'ecs:DescribeContainerInstances',
-    source: 'documented: same page',
+    operations: (op) =>
+      op === 'ecs:ListContainerInstances' ||
+      op === 'ecs:DescribeContainerInstances' ||
+      op === 'ecs:ListServices' ||
+      op === 'ecs:DescribeServices',
+    source:
+      'documented: same page (container instances); the service reads are assumed to share the cluster resource read bucket',
   },
   ...['DescribeRepositories', 'GetRepositoryPolicy'].map(
     (action): RateBucket => ({
@@ -144,8 +153,14 @@ export interface TargetProfile {
   repositories: number;
   ecsClusters: number;
   containerInstances: number;
+  /** ECS services, which the Fargate platform rule reads (the scan lists and describes them). */
+  ecsServices: number;
   eksClusters: number;
   nodegroups: number;
+  /** EKS add-ons over all clusters, which the add-on compatibility rule reads. */
+  eksAddons: number;
+  /** Distinct add-on names among them: one DescribeAddonVersions each. */
+  eksAddonNames: number;
   managedInstances: number;
   /** Bytes of the target's stored findings, which reconcile reads back (Query, 1 MB pages). */
   findingsBytes: number;
@@ -170,62 +185,87 @@ export function profileResources(p: TargetProfile): number {
     p.repositories +
     p.ecsClusters +
     p.containerInstances +
+    p.ecsServices +
     p.eksClusters +
     p.nodegroups +
+    p.eksAddons +
     p.managedInstances +
     2
   );
 }
 
+/** The sources a scan collects: what the rules read, and what those depend on. */
+const scanned = closeOver(requiredSources(allRules));
+
 /**
- * The calls one child makes on AWS for this profile, per operation, with the collectors' design and
- * AWS's page sizes (not moto's): DescribeInstances pages by instances, no GetBucketLocation (AWS's
- * ListBuckets gives BucketRegion), and S3's account-wide calls repeated in every child (a Lambda
- * child has no account scope to share them with its sibling regions).
+ * The calls a scan makes: the calls the collectors declare for the sources it collects, without the
+ * inventory-only ones (a scan reads no lifecycle policies, repository tags or bucket encryption).
  */
-export function awsCalls(p: TargetProfile): Record<string, number> {
-  const perCluster = p.ecsClusters ? p.containerInstances / p.ecsClusters : 0;
+const scanCalls: readonly DeclaredCall[] = collectors
+  .flatMap((c) => c.calls)
+  .filter((call) => isMadeFor(call, scanned) && !call.details);
+
+/**
+ * How many of each counted thing a profile holds on AWS. What the profile does not model (subnets,
+ * flow logs, Fargate profiles, Outposts) counts 0: one empty page where the call lists them.
+ */
+function countsOf(p: TargetProfile): Record<Counted, number> {
   return {
-    'sts:AssumeRole': 1,
-    'sts:GetCallerIdentity': 1,
-    'ec2:DescribeVpcs': pages(p.vpcs, 1000),
-    'ec2:DescribeFlowLogs': 1,
-    'ec2:DescribeNetworkInterfaces': pages(p.instances, 1000),
-    'ec2:DescribeInstances': pages(p.instances, 1000),
-    'ec2:DescribeImages': Math.ceil(p.images / 200),
-    'ec2:DescribeSecurityGroups': pages(p.securityGroups, 1000),
-    'ecs:ListClusters': pages(p.ecsClusters, 100),
-    'ecs:DescribeClusters': Math.ceil(p.ecsClusters / 100),
-    'ecs:ListContainerInstances': p.ecsClusters * pages(perCluster, 100),
-    'ecs:DescribeContainerInstances': p.ecsClusters * Math.ceil(perCluster / 100),
-    'eks:ListClusters': pages(p.eksClusters, 100),
-    'eks:DescribeClusterVersions': p.eksClusters ? 1 : 0,
-    'eks:DescribeCluster': p.eksClusters,
-    'eks:ListNodegroups': p.eksClusters,
-    'eks:DescribeNodegroup': p.nodegroups,
-    'ecr:DescribeRepositories': pages(p.repositories, 1000),
-    'ecr:GetRegistryScanningConfiguration': 1,
-    'ecr:GetRepositoryPolicy': p.repositories,
-    // A scan reads no lifecycle policies, repository tags or bucket encryption: no rule needs them.
-    's3:ListBuckets': 1,
-    's3control:GetPublicAccessBlock': 1,
-    's3:GetBucketVersioning': p.buckets,
-    's3:GetPublicAccessBlock': p.buckets,
-    'ssm:DescribeInstanceInformation': pages(p.managedInstances, 50),
+    vpc: p.vpcs,
+    subnet: 0,
+    'flow log': 0,
+    // One interface per instance.
+    'network interface': p.instances,
+    instance: p.instances,
+    'image in use': p.images,
+    'security group': p.securityGroups,
+    'ecs cluster': p.ecsClusters,
+    'container instance': p.containerInstances,
+    'ecs service': p.ecsServices,
+    // At most one per service.
+    'task definition in use': p.ecsServices,
+    'eks cluster': p.eksClusters,
+    'node group': p.nodegroups,
+    'fargate profile': 0,
+    'add-on': p.eksAddons,
+    'add-on name': p.eksAddonNames,
+    repository: p.repositories,
+    'public repository': 0,
+    bucket: p.buckets,
+    // AWS's ListBuckets gives each bucket's region.
+    'bucket listed without its region': 0,
+    'managed instance': p.managedInstances,
+    outpost: 0,
+    'owned outpost': 0,
   };
 }
 
-/** Per-item calls run `itemConcurrency` at a time; everything else is one call after another. */
-const perItem = new Set([
-  'ecr:GetRepositoryPolicy',
-  's3:GetBucketVersioning',
-  's3:GetPublicAccessBlock',
-  'eks:DescribeCluster',
-  'eks:ListNodegroups',
-  'eks:DescribeNodegroup',
-  'ecs:ListContainerInstances',
-  'ecs:DescribeContainerInstances',
-]);
+/**
+ * The calls one child makes on AWS for this profile, per operation: the declared calls of a scan
+ * counted with AWS's page sizes (not moto's: DescribeInstances pages by instances, no
+ * GetBucketLocation), things listed per parent spread evenly over the parents, and S3's
+ * account-wide calls repeated in every child (a Lambda child has no account scope to share them
+ * with its sibling regions).
+ */
+export function awsCalls(p: TargetProfile): Record<string, number> {
+  const counts = countsOf(p);
+  const calls: Record<string, number> = { 'sts:AssumeRole': 1, 'sts:GetCallerIdentity': 1 };
+  for (const call of scanCalls) {
+    const n = call.of ? counts[call.of] : 1;
+    const parents = call.within ? counts[call.within] : 0;
+    const groups = call.within ? new Array<number>(parents).fill(parents ? n / parents : 0) : [n];
+    calls[call.operation] = callsFor(call, groups);
+  }
+  return calls;
+}
+
+/**
+ * Per-item calls, and the calls made for each parent (a cluster's lists), run `itemConcurrency` at
+ * a time; everything else is one call after another.
+ */
+const perItem = new Set(
+  scanCalls.filter((call) => call.per === 'item' || call.within !== undefined).map((call) => call.operation),
+);
 
 const serviceOf = (op: string) => {
   const prefix = op.split(':')[0]!;
@@ -354,8 +394,12 @@ export function benchmarkProfile(scan: ScanBenchResult): TargetProfile {
     repositories: e.repositories,
     ecsClusters: e.ecsClusters,
     containerInstances: e.ecsClusters * 3,
+    // The benchmark estate seeds no services, and the emulator has no add-ons.
+    ecsServices: 0,
     eksClusters: e.eksClusters,
     nodegroups: e.eksClusters * 2,
+    eksAddons: 0,
+    eksAddonNames: 0,
     managedInstances: 0,
     findingsBytes: scan.store.findingsTotal,
   };
@@ -371,8 +415,11 @@ export const quietProfile: TargetProfile = {
   repositories: 0,
   ecsClusters: 0,
   containerInstances: 0,
+  ecsServices: 0,
   eksClusters: 0,
   nodegroups: 0,
+  eksAddons: 0,
+  eksAddonNames: 0,
   managedInstances: 0,
   findingsBytes: 0,
 };
@@ -522,8 +569,14 @@ export function scaleModelReport(
     { type: 'ECR repositories', grow: (n: number) => ({ ...empty, repositories: n }) },
     { type: 'S3 buckets (in the region)', grow: (n: number) => ({ ...empty, buckets: n }) },
     {
-      type: 'EKS clusters (2 node groups each)',
-      grow: (n: number) => ({ ...empty, eksClusters: n, nodegroups: 2 * n }),
+      type: 'EKS clusters (2 node groups, 5 add-ons each)',
+      grow: (n: number) => ({
+        ...empty,
+        eksClusters: n,
+        nodegroups: 2 * n,
+        eksAddons: 5 * n,
+        eksAddonNames: Math.min(5, n),
+      }),
     },
     {
       type: 'EC2 instances (+ interfaces)',
@@ -533,6 +586,10 @@ export function scaleModelReport(
     {
       type: 'ECS container instances (100 per cluster)',
       grow: (n: number) => ({ ...empty, ecsClusters: Math.ceil(n / 100), containerInstances: n }),
+    },
+    {
+      type: 'ECS services (50 per cluster)',
+      grow: (n: number) => ({ ...empty, ecsClusters: Math.ceil(n / 50), ecsServices: n }),
     },
     { type: 'SSM managed instances', grow: (n: number) => ({ ...empty, managedInstances: n }) },
   ].map((f) => {

@@ -2,13 +2,13 @@
  * notify: the findings table's stream → one change set per run → SNS. Reports the earliest record
  * of a set it could not publish (`ReportBatchItemFailures`), so the stream retries from there.
  */
-import { type Dependencies, lambdaDependencies } from '../src/lambda/dependencies.ts';
 import { parseEvent, streamEventSchema } from '../src/lambda/events.ts';
 import { wrap } from '../src/lambda/middleware.ts';
 import { publishNotifyMetrics } from '../src/lambda/run-metrics.ts';
 import { type BatchResponse, publishStreamBatch } from '../src/lambda/stream-batch.ts';
+import { lambdaNotifyDependencies, type NotifyDependencies } from '../src/lambda/wiring/notify.ts';
 
-export function createHandler(dependencies: () => Dependencies = lambdaDependencies) {
+export function createHandler(dependencies: () => NotifyDependencies = lambdaNotifyDependencies) {
   return wrap(
     async (event: unknown): Promise<BatchResponse> => {
       const { Records } = parseEvent(streamEventSchema, event, 'notify');

@@ -6,14 +6,14 @@
  * findings; more start the state machine and are answered with its execution ARN.
  */
 import { allRules } from '../rules/index.ts';
-import { type Dependencies, lambdaDependencies } from '../src/lambda/dependencies.ts';
 import { onDemandEventSchema, parseEvent } from '../src/lambda/events.ts';
 import { wrap } from '../src/lambda/middleware.ts';
 import { runOnDemand } from '../src/lambda/on-demand.ts';
+import { lambdaScanDependencies, type ScanDependencies } from '../src/lambda/wiring/scan.ts';
 
 const ruleIds = allRules.map((r) => r.id);
 
-export function createHandler(dependencies: () => Dependencies = lambdaDependencies) {
+export function createHandler(dependencies: () => ScanDependencies = lambdaScanDependencies) {
   return wrap(
     async (event: unknown) => {
       const request = parseEvent(onDemandEventSchema(ruleIds), event, 'scan', { knownRuleIds: ruleIds });

@@ -5,18 +5,23 @@
  * is read again after a few minutes (or at once when Slack says it was revoked), so a rotation takes
  * effect without a redeploy, and it is never logged or traced (see logger.ts).
  */
-import { type ForwarderDependencies, forwardSnsEvent } from '../src/alerts/slack.ts';
-import { type Dependencies, lambdaDependencies } from '../src/lambda/dependencies.ts';
+import { type ForwarderDependencies, forwardSnsEvent } from '../src/alerts/slack-webhook.ts';
 import { parseEvent, snsEventSchema } from '../src/lambda/events.ts';
 import { logger } from '../src/lambda/logger.ts';
 import { wrap } from '../src/lambda/middleware.ts';
+import {
+  lambdaSlackForwarderDependencies,
+  type SlackForwarderDependencies,
+} from '../src/lambda/wiring/slack-forwarder.ts';
 
 /** The forwarder's log lines (never given the URL) through the shared logger. */
 function log({ level, message, ...rest }: Record<string, unknown>): void {
   (level === 'error' ? logger.error : logger.info).call(logger, String(message), rest);
 }
 
-export function createHandler(dependencies: () => Dependencies = lambdaDependencies) {
+export function createHandler(
+  dependencies: () => SlackForwarderDependencies = lambdaSlackForwarderDependencies,
+) {
   // Built on the first invocation and kept for the container's life, with the URL it caches for a while.
   let forwarder: ForwarderDependencies | undefined;
   return wrap(

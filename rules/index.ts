@@ -10,6 +10,8 @@ import { rule as ecrRepositoryPublic } from './ecr/ecr-repository-public.ts';
 import { rule as ecrRepositoryScanOnPushDisabled } from './ecr/ecr-repository-scan-on-push-disabled.ts';
 import { rule as ecrRepositoryTagsMutable } from './ecr/ecr-repository-tags-mutable.ts';
 import { rule as ecsExternalInstanceDisconnected } from './ecs/ecs-external-instance-disconnected.ts';
+import { rule as ecsFargatePlatformVersionRetired } from './ecs/ecs-fargate-platform-version-retired.ts';
+import { rule as eksAddonVersionIncompatible } from './eks/eks-addon-version-incompatible.ts';
 import { rule as eksClusterEndpointPublic } from './eks/eks-cluster-endpoint-public.ts';
 import { rule as eksClusterVersionEol } from './eks/eks-cluster-version-eol.ts';
 import { rule as eksNodegroupAmiEol } from './eks/eks-nodegroup-ami-eol.ts';
@@ -36,4 +38,6 @@ export const allRules: readonly Rule[] = [
   vpcFlowLogsDisabled,
   managedInstanceConnectionLost,
   ecsExternalInstanceDisconnected,
+  eksAddonVersionIncompatible,
+  ecsFargatePlatformVersionRetired,
 ];

@@ -1,15 +1,28 @@
 /**
- * Structural checks of the packaged CloudFormation template, for what cfn-lint cannot know: the
- * run's state machine (plan → Distributed Map reading the targets from S3, with concurrency,
- * tolerance, retries, no results kept in the state, and a catch that records the failed target in
- * the table → summarize), the runs bucket (encrypted, private, TLS only, expiring), the findings
- * table against `tableDefinition()`, the encrypted topic, the notifier's stream and the Slack
- * forwarder's failures going to the dead-letter queue, the schedule, the alarms, and one
- * least-privilege role per function (the scanning ones may only assume the member role, inside the
- * organization when its id is given, none may read the table's index) and for the state machine.
- * The secrets: the external id reaches only the functions that assume the member role, as the name
- * of its SSM SecureString (never its value), and every kms:Decrypt of a parameter is tied to that
- * parameter and to SSM. No emulator here evaluates IAM conditions: these stay structural.
+ * Structural checks of the packaged CloudFormation template, for exactly what neither cfn-lint nor
+ * the emulator can tell. The packaged stack runs on the emulator (scripts/rehearsal/,
+ * test/integration/deployment/packaged-stack.test.ts): plan → the Distributed Map reading
+ * targets.json → scan-target → summarize, a failed target's Retry → Catch → RecordFailure item, the
+ * functions' environment, the table's stream to notify, and every call each role makes against its
+ * deployed policy. That wiring is not re-checked here. What the emulator (moto 5.2.1) ignores is:
+ *
+ * - IAM beyond "is this call allowed": least privilege (nothing granted that no call needs, one
+ *   role per function, trust policies), and every condition (the member role only inside the
+ *   organization, DynamoDB leading keys, kms:Decrypt tied to its parameter and to SSM); the
+ *   external id reaching only the functions that assume the member role, as its parameter's name.
+ * - S3 buckets beyond encryption and tags (versioning, public access block, ownership, lifecycle),
+ *   bucket and topic policies (TLS only), the topic's KMS key: every bucket the stack creates, osls's
+ *   deployment bucket included, passes estatescan's own S3 rules as the template configures it.
+ * - The schedule, the alarms (and the stage dimension of those on estatescan's own metrics), the
+ *   Slack forwarder's EventInvokeConfig and the stream mapping's failure handling (bisect,
+ *   retries, dead-letter queue): moto creates none of them, or never exercises them.
+ * - What the state machine does at a scale or in a failure the rehearsal does not reach:
+ *   Distributed mode and STANDARD children, MaxConcurrency and ToleratedFailurePercentage (moto
+ *   ignores it), no results kept in the state (the 256 KiB limit is not enforced), the retriers for
+ *   Lambda's own errors and timeouts, RecordFailure's retry, every target evaluating the
+ *   configuration version plan read.
+ * - The findings table's settings beyond its keys and stream (point-in-time recovery, TTL,
+ *   encryption) against `tableDefinition()`.
  *
  * `npm run package` runs it after cfn-lint, and test/integration/infra/template.test.ts runs it on
  * a fresh package. On its own:
@@ -18,7 +31,14 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { allRules } from '../rules/index.ts';
+import { CONFIG_OBJECT_KEY } from '../src/config/deployed-config.ts';
+import { evaluateSnapshot } from '../src/engine/evaluate.ts';
+import { defaultRuleSettings } from '../src/engine/types.ts';
+import { TARGET_HEALTH_PARTITION } from '../src/findings/dynamodb-store.ts';
 import { tableDefinition } from '../src/findings/table.ts';
+import type { Bucket, PublicAccessBlock, Snapshot } from '../src/inventory/types.ts';
+import { lifecycleCatalogue } from '../src/lifecycle/catalogue.ts';
 import {
   asArray,
   type CfnResource,
@@ -63,6 +83,14 @@ const TTL_ATTRIBUTE = 'ttl';
 
 /** Functions that reach member accounts, and so may assume the member role. */
 const scanningFunctions: ReadonlySet<FunctionName> = new Set(['plan', 'scan-target', 'scan']);
+/** Functions that evaluate rules, and so read the deployed configuration (the same three). */
+const configReaders: ReadonlySet<FunctionName> = scanningFunctions;
+/** What reading the deployed configuration takes: its object (any version), and a listing. */
+const configObjectActions = ['s3:GetObject', 's3:GetObjectVersion'];
+const configBucketActions = ['s3:ListBucket'];
+
+/** estatescan's own CloudWatch namespace (POWERTOOLS_METRICS_NAMESPACE). */
+const METRICS_NAMESPACE = 'Estatescan';
 
 /** The deployment parameter naming the organization whose accounts alone may be scanned. */
 const ORGANIZATION_ID_PARAMETER = 'OrganizationId';
@@ -209,6 +237,11 @@ export function withResolvedDefinitions(template: CfnTemplate): CfnTemplate {
   return copy;
 }
 
+/** Whether a template value refers to a resource (a Ref, a GetAtt, or a `${Id…}` in a Sub). */
+function mentionsResource(value: unknown, id: string): boolean {
+  return new RegExp(`[^\\w]${id}[^\\w]`).test(JSON.stringify(value));
+}
+
 function resourcesOfType(template: CfnTemplate, type: string): [string, CfnResource][] {
   return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 }
@@ -247,7 +280,10 @@ class TemplateChecker {
     this.checkExternalId();
     const stateMachineId = this.checkStateMachine();
     this.checkTable();
+    this.checkBuckets();
     this.checkRunsBucket();
+    this.checkConfigBucket();
+    this.checkMetricsDimensions();
     if (stateMachineId) this.checkStateMachineRole(stateMachineId);
     this.checkTopic();
     this.checkNotifier();
@@ -357,13 +393,13 @@ class TemplateChecker {
     if (name === 'scan-target') {
       const services = new Set(
         statements
-          .filter((s) => !this.readsExternalId(s))
+          .filter((s) => !this.readsExternalId(s) && !this.readsConfig(s))
           .flatMap((s) => actionsOf(s).map((a) => a.split(':')[0])),
       );
       const extra = [...services].filter((s) => !['sts', 'dynamodb', 'logs', 'xray'].includes(String(s)));
       if (extra.length > 0) {
         this.problem(
-          `scan-target: reads AWS only through the member role, yet its role grants ${extra.join(', ')}`,
+          `scan-target: reads AWS only through the member role (and the deployed configuration), yet its role grants ${extra.join(', ')}`,
         );
       }
     }
@@ -493,7 +529,6 @@ class TemplateChecker {
       this.problem(`${id}: the definition does not parse (${(error as Error).message})`);
       return id;
     }
-    this.checkGraph('definition', definition);
     const arnOf = (name: FunctionName) => this.functions.get(name)?.id;
     const start = definition.States[definition.StartAt];
     if (start?.Type !== 'Task' || invokedFunction(start) !== arnOf('plan')) {
@@ -509,19 +544,12 @@ class TemplateChecker {
     const [mapName, map] = mapEntry;
     if (start?.Next !== mapName) this.problem(`plan must lead to the ${mapName} map`);
     this.checkMap(mapName, map, arnOf('scan-target'));
-    if (start?.Type === 'Task' && !start.Parameters?.['Payload.$']) {
-      this.problem("plan must receive the execution input (the schedule's or the on-demand function's)");
-    }
     const after = map.Next ? definition.States[map.Next] : undefined;
     if (after?.Type !== 'Task' || invokedFunction(after) !== arnOf('summarize')) {
       this.problem(`${mapName} must lead to a task invoking summarize`);
     } else {
       this.checkRetry('the Summarize task', after, false);
-      if (!after.End) this.problem('summarize must end the run');
       const payload = after.Parameters?.Payload ?? {};
-      for (const key of ['runId.$', 'startedAt.$']) {
-        if (!(key in payload)) this.problem(`the Summarize task: its Payload lacks ${key}`);
-      }
       if ('results.$' in payload || after.Parameters?.['Payload.$'] !== undefined) {
         this.problem(
           'the Summarize task: summarize reads the run from the table; pass it the run, not the state',
@@ -529,21 +557,6 @@ class TemplateChecker {
       }
     }
     return id;
-  }
-
-  checkGraph(where: string, machine: AslMachine): void {
-    if (!machine.States?.[machine.StartAt])
-      this.problem(`${where}: StartAt ${machine.StartAt} is not a state`);
-    for (const [name, state] of Object.entries(machine.States ?? {})) {
-      const next = [state.Next, ...asArray(state.Catch as { Next: string }[] | undefined).map((c) => c.Next)];
-      for (const target of next) {
-        if (target !== undefined && !machine.States[target])
-          this.problem(`${where}: ${name} → ${target} is not a state`);
-      }
-      if (!state.Next && !state.End && !['Succeed', 'Fail', 'Choice'].includes(state.Type)) {
-        this.problem(`${where}: ${name} neither ends nor has a Next`);
-      }
-    }
   }
 
   checkMap(name: string, map: AslState, scanTargetId: string | undefined): void {
@@ -573,11 +586,12 @@ class TemplateChecker {
     }
     this.checkItemReader(where, map);
     const selector = map.ItemSelector ?? {};
-    for (const key of ['runId.$', 'startedAt.$', 'rules.$', 'ttl.$', 'target.$']) {
-      if (!(key in selector)) this.problem(`${where}: ItemSelector lacks ${key}`);
-    }
-    if (selector['target.$'] !== undefined && selector['target.$'] !== '$$.Map.Item.Value') {
-      this.problem(`${where}: ItemSelector's target must be the item read ($$.Map.Item.Value)`);
+    if (!('configVersion.$' in selector)) this.problem(`${where}: ItemSelector lacks configVersion.$`);
+    if (selector['configVersion.$'] !== undefined && selector['configVersion.$'] !== '$.configVersion') {
+      this.problem(
+        `${where}: every target must evaluate the configuration version plan read ($.configVersion), ` +
+          `not ${JSON.stringify(selector['configVersion.$'])}`,
+      );
     }
     if (!('ResultPath' in map) || map.ResultPath !== null) {
       this.problem(
@@ -590,7 +604,6 @@ class TemplateChecker {
       this.problem(`${where}: no ItemProcessor states`);
       return;
     }
-    this.checkGraph(`${where}'s processor`, processor);
     const task = processor.States[processor.StartAt];
     if (task?.Type !== 'Task' || invokedFunction(task) !== scanTargetId) {
       this.problem(`${where}: each item must invoke scan-target`);
@@ -615,61 +628,27 @@ class TemplateChecker {
     this.checkRecordFailure(where, processor.States[catchAll.Next], catchAll.Next);
   }
 
-  /** The map reads the plan's targets.json from S3: the targets never go through the state. */
+  /**
+   * The targets never go through the state (256 KiB at most, which a few thousand targets exceed):
+   * the map reads the plan's targets.json from S3. How it reads it runs in the rehearsal.
+   */
   checkItemReader(where: string, map: AslState): void {
     if (map.ItemsPath !== undefined || map.Items !== undefined) {
       this.problem(`${where}: the targets must come from S3 (ItemReader), not through the state (ItemsPath)`);
     }
-    const reader = map.ItemReader;
-    if (!reader) {
+    if (!map.ItemReader) {
       this.problem(`${where}: no ItemReader: the targets must be read from the runs bucket`);
-      return;
-    }
-    if (typeof reader.Resource !== 'string' || !reader.Resource.endsWith(':states:::s3:getObject')) {
-      this.problem(`${where}: ItemReader must read one object (arn:…:states:::s3:getObject)`);
-    }
-    if (reader.ReaderConfig?.InputType !== 'JSON') {
-      this.problem(
-        `${where}: ItemReader's ReaderConfig.InputType must be JSON (targets.json is a JSON array)`,
-      );
-    }
-    if (
-      reader.Parameters?.['Bucket.$'] !== '$.targetsBucket' ||
-      reader.Parameters?.['Key.$'] !== '$.targetsKey'
-    ) {
-      this.problem(`${where}: ItemReader must read the plan's object ($.targetsBucket, $.targetsKey)`);
     }
   }
 
   /**
-   * The catch's state writes the failed target's run target item with the direct DynamoDB
-   * integration (the item summarize reads), then ends the child without failing it.
+   * The catch's state ends the child without failing it, keeps nothing in the state, and retries its
+   * write. (The item it writes, which summarize reads, runs in the rehearsal.)
    */
   checkRecordFailure(where: string, recorder: AslState | undefined, name: string): void {
     if (!recorder || recorder.Type === 'Fail' || !recorder.End) {
       this.problem(`${where}: the catch must end the item without failing it`);
       return;
-    }
-    if (recorder.Type !== 'Task' || !String(recorder.Resource).endsWith(':states:::dynamodb:putItem')) {
-      this.problem(
-        `${where}: the catch's ${name} must record the failed target in the table (a dynamodb:putItem task)`,
-      );
-      return;
-    }
-    const table = resourcesOfType(this.template, 'AWS::DynamoDB::Table')[0]?.[0];
-    if (!table || recorder.Parameters?.TableName !== placeholderArn(this.template, table)) {
-      this.problem(`${where}: ${name} must write to the findings table`);
-    }
-    const item = recorder.Parameters?.Item ?? {};
-    const has = (key: string) => item[key] !== undefined;
-    if (!has('PK') || !has('SK') || !has('accountId') || !has('region') || !has('error')) {
-      this.problem(
-        `${where}: ${name} must write the target's run target item (PK, SK, accountId, region, error)`,
-      );
-    }
-    if (item.status?.S !== 'failed') this.problem(`${where}: ${name} must record the status "failed"`);
-    if (!JSON.stringify(item.error ?? '').includes('$.error')) {
-      this.problem(`${where}: ${name} must record the error the catch put at $.error`);
     }
     if (!('OutputPath' in recorder) || recorder.OutputPath !== null) {
       this.problem(`${where}: ${name}'s OutputPath must be null (a child's output is {})`);
@@ -732,7 +711,237 @@ class TemplateChecker {
     }
   }
 
-  /** The runs bucket plan writes the targets to: encrypted, private, TLS only, expiring. */
+  /**
+   * Every bucket of the stack, osls's deployment bucket too, passes estatescan's own S3 rules as
+   * a scan of this account would see it (its versioning and Block Public Access from the template;
+   * the account's own block assumed off, so the bucket must carry its own), and is encrypted, has
+   * ACLs disabled and a policy that denies every request without TLS.
+   */
+  checkBuckets(): void {
+    const buckets = resourcesOfType(this.template, 'AWS::S3::Bucket');
+    if (!buckets.some(([id]) => id === 'ServerlessDeploymentBucket')) {
+      // A named deploymentBucket is not the stack's: its settings are the owner's business.
+      this.problem('ServerlessDeploymentBucket is missing: is provider.deploymentBucket a name?');
+    }
+    const items: Bucket[] = buckets.map(([id, bucket]) => {
+      const p = bucket.Properties ?? {};
+      const block = p.PublicAccessBlockConfiguration as Record<string, unknown> | undefined;
+      const algorithm = asArray(
+        p.BucketEncryption?.ServerSideEncryptionConfiguration as
+          | { ServerSideEncryptionByDefault?: { SSEAlgorithm?: string } }[]
+          | undefined,
+      )[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm;
+      const status = p.VersioningConfiguration?.Status;
+      return {
+        name: id,
+        region: placeholders['AWS::Region'] as string,
+        versioning: status === 'Enabled' ? 'Enabled' : status === 'Suspended' ? 'Suspended' : 'Never',
+        publicAccessBlock: block
+          ? ({
+              blockPublicAcls: block.BlockPublicAcls === true,
+              ignorePublicAcls: block.IgnorePublicAcls === true,
+              blockPublicPolicy: block.BlockPublicPolicy === true,
+              restrictPublicBuckets: block.RestrictPublicBuckets === true,
+            } satisfies PublicAccessBlock)
+          : null,
+        encryption: algorithm ?? null,
+      };
+    });
+    const accountId = placeholders['AWS::AccountId'] as string;
+    const snapshot: Snapshot = {
+      accountId,
+      region: placeholders['AWS::Region'] as string,
+      collectedAt: new Date().toISOString(),
+      sources: {
+        's3.buckets': { ok: true, items },
+        's3.accountPublicAccessBlock': { ok: true, items: [{ accountId, publicAccessBlock: null }] },
+      },
+      errors: [],
+    };
+    const rules = allRules.filter((rule) => rule.requires.every((source) => source in snapshot.sources));
+    const { findings } = evaluateSnapshot(snapshot, {
+      rules,
+      ctx: { now: new Date(), settings: defaultRuleSettings, lifecycle: lifecycleCatalogue },
+    });
+    for (const finding of findings) {
+      this.problem(`${finding.resourceId}: estatescan's own ${finding.ruleId} flags it: ${finding.message}`);
+    }
+    for (const [id, bucket] of buckets) {
+      const p = bucket.Properties ?? {};
+      if (!items.find((b) => b.name === id)?.encryption) {
+        this.problem(`${id}: no default encryption (BucketEncryption)`);
+      }
+      const ownership = asArray(p.OwnershipControls?.Rules as { ObjectOwnership?: string }[] | undefined);
+      if (!ownership.some((r) => r.ObjectOwnership === 'BucketOwnerEnforced')) {
+        this.problem(`${id}: ACLs must be disabled (OwnershipControls BucketOwnerEnforced)`);
+      }
+      if (p.VersioningConfiguration?.Status === 'Enabled' && !this.expiresOldVersions(p)) {
+        this.problem(`${id}: versioned, so its lifecycle must expire noncurrent versions`);
+      }
+      if (!this.tlsOnly(id)) {
+        this.problem(`${id}: its bucket policy must deny every request without TLS (aws:SecureTransport)`);
+      }
+    }
+  }
+
+  expiresOldVersions(properties: Record<string, TemplateValue>): boolean {
+    return asArray(
+      properties.LifecycleConfiguration?.Rules as
+        | { Status?: string; NoncurrentVersionExpiration?: unknown }[]
+        | undefined,
+    ).some((r) => r.Status === 'Enabled' && r.NoncurrentVersionExpiration !== undefined);
+  }
+
+  /**
+   * A policy on the bucket denies any principal every S3 action without TLS, on the bucket and its
+   * objects (written `${Bucket.Arn}` and `${Bucket.Arn}/*`, or as osls joins them).
+   */
+  tlsOnly(bucketId: string): boolean {
+    const mentions = (r: unknown) => mentionsResource(r, bucketId);
+    // `${Bucket.Arn}/*`, or osls's Fn::Join whose last part is "/*"
+    const objects = (r: unknown) => JSON.stringify(r).includes('/*"');
+    return resourcesOfType(this.template, 'AWS::S3::BucketPolicy').some(([, policy]) => {
+      if (refOf(policy.Properties?.Bucket) !== bucketId) return false;
+      const statements = asArray(
+        policy.Properties?.PolicyDocument?.Statement as PolicyStatement[] | undefined,
+      );
+      return statements.some((st) => {
+        const resources = asArray(st.Resource).filter(mentions);
+        return (
+          st.Effect === 'Deny' &&
+          JSON.stringify(st.Principal) === '"*"' &&
+          asArray(st.Action).includes('s3:*') &&
+          String(st.Condition?.Bool?.['aws:SecureTransport']) === 'false' &&
+          resources.some((r) => !objects(r)) &&
+          resources.some(objects)
+        );
+      });
+    });
+  }
+
+  /** The statements that read the deployed configuration (its object, and a listing of its bucket). */
+  readsConfig(statement: PolicyStatement): boolean {
+    const bucketId = refOf(environmentOf(this.functions.get('plan')).CONFIG_BUCKET);
+    if (!bucketId) return false;
+    const resources = asArray(statement.Resource);
+    const actions = actionsOf(statement);
+    const onObject = resources.every((r) => subTextOf(r) === `\${${bucketId}.Arn}/${CONFIG_OBJECT_KEY}`);
+    const onBucket = resources.every((r) => getAttOf(r)?.join('.') === `${bucketId}.Arn`);
+    return (
+      resources.length > 0 &&
+      ((onObject && actions.every((a) => configObjectActions.includes(a))) ||
+        (onBucket && actions.every((a) => configBucketActions.includes(a))))
+    );
+  }
+
+  /**
+   * The deployed configuration: the functions that evaluate rules (and only they) are told its
+   * bucket and may read its one object, any version, and list the bucket; no role may write it
+   * (`estatescan config push` runs with the operator's credentials).
+   */
+  checkConfigBucket(): void {
+    const bucketId = refOf(environmentOf(this.functions.get('plan')).CONFIG_BUCKET);
+    if (!bucketId || this.template.Resources[bucketId]?.Type !== 'AWS::S3::Bucket') {
+      this.problem(
+        'plan: CONFIG_BUCKET does not name a bucket of this template (the deployed configuration)',
+      );
+      return;
+    }
+    const objects = `\${${bucketId}.Arn}/${CONFIG_OBJECT_KEY}`;
+    for (const [name, fn] of this.functions) {
+      const env = environmentOf(fn);
+      const told = refOf(env.CONFIG_BUCKET) === bucketId;
+      if (configReaders.has(name) && !told) this.problem(`${name}: CONFIG_BUCKET must be Ref ${bucketId}`);
+      if (!configReaders.has(name) && 'CONFIG_BUCKET' in env) {
+        this.problem(`${name}: evaluates no rule, so it must not be told where the configuration is`);
+      }
+      if ('CONFIG_FILE' in env)
+        this.problem(`${name}: CONFIG_FILE is not read; the configuration is in ${bucketId}`);
+      const roleId = getAttOf(fn.resource.Properties?.Role)?.[0] ?? '';
+      const granted = new Set(
+        roleStatements(this.template, roleId)
+          .filter((st) => this.readsConfig(st))
+          .flatMap(actionsOf),
+      );
+      const needed = [...configObjectActions, ...configBucketActions];
+      if (configReaders.has(name)) {
+        const lacking = needed.filter((a) => !granted.has(a));
+        if (lacking.length > 0)
+          this.problem(`${name}: needs ${lacking.join(', ')} on ${objects} (the deployed configuration)`);
+      } else if (granted.size > 0) {
+        this.problem(`${name}: may read the deployed configuration, which it does not need`);
+      }
+    }
+    for (const [roleId] of resourcesOfType(this.template, 'AWS::IAM::Role')) {
+      for (const st of roleStatements(this.template, roleId)) {
+        if (!asArray(st.Resource).some((r) => mentionsResource(r, bucketId))) continue;
+        if (!this.readsConfig(st)) {
+          this.problem(
+            `${roleId}${st.Sid ? `/${st.Sid}` : ''}: ${actionsOf(st).join(', ')} on the configuration bucket: ` +
+              `only ${[...configObjectActions, ...configBucketActions].join(', ')} on ${objects} and its bucket`,
+          );
+        }
+      }
+    }
+  }
+
+  /**
+   * Metrics carry the stage: every function publishes with `STAGE` set (the metrics' `stage`
+   * dimension, with `service`), one stage for all, and every alarm on estatescan's own metrics names
+   * exactly those dimensions, or it would watch a series nothing publishes.
+   */
+  checkMetricsDimensions(): void {
+    const stages = new Set([...this.functions.values()].map((fn) => environmentOf(fn).STAGE));
+    const [stage] = stages;
+    if (stages.size !== 1 || typeof stage !== 'string' || stage === '') {
+      this.problem(
+        `every function needs the same STAGE (its metrics' stage dimension); got ${JSON.stringify([...stages])}`,
+      );
+      return;
+    }
+    for (const [name, fn] of this.functions) {
+      if (environmentOf(fn).POWERTOOLS_METRICS_NAMESPACE !== METRICS_NAMESPACE) {
+        this.problem(`${name}: POWERTOOLS_METRICS_NAMESPACE must be ${METRICS_NAMESPACE}`);
+      }
+    }
+    const service = environmentOf([...this.functions.values()][0]).POWERTOOLS_SERVICE_NAME;
+    let invalidConfiguration = false;
+    for (const [id, alarm] of resourcesOfType(this.template, 'AWS::CloudWatch::Alarm')) {
+      const a = alarm.Properties ?? {};
+      const metrics = [
+        { Namespace: a.Namespace, MetricName: a.MetricName, Dimensions: a.Dimensions },
+        ...asArray(a.Metrics as { MetricStat?: { Metric: Record<string, TemplateValue> } }[] | undefined).map(
+          (m) => m.MetricStat?.Metric ?? {},
+        ),
+      ].filter((m) => m.Namespace === METRICS_NAMESPACE);
+      for (const m of metrics) {
+        const dimensions = Object.fromEntries(
+          asArray(m.Dimensions as { Name: string; Value: unknown }[] | undefined).map((d) => [
+            d.Name,
+            d.Value,
+          ]),
+        );
+        if (JSON.stringify(dimensions) !== JSON.stringify({ service, stage })) {
+          this.problem(
+            `${id}: alarms on ${METRICS_NAMESPACE}/${String(m.MetricName)} must name the dimensions the functions publish, ` +
+              `service=${String(service)} and stage=${stage} (got ${JSON.stringify(dimensions)})`,
+          );
+        }
+        if (m.MetricName === 'InvalidConfiguration' && asArray(a.AlarmActions).length > 0)
+          invalidConfiguration = true;
+      }
+    }
+    if (!invalidConfiguration) {
+      this.problem(
+        'no alarm (with an action) on InvalidConfiguration: an invalid deployed configuration would fail runs silently',
+      );
+    }
+  }
+
+  /**
+   * The runs bucket plan writes the targets to expires them (encrypted, private and TLS only like
+   * every bucket: `checkBuckets`).
+   */
   checkRunsBucket(): void {
     const plan = this.functions.get('plan');
     const id = refOf(environmentOf(plan).RUNS_BUCKET);
@@ -742,23 +951,6 @@ class TemplateChecker {
       return;
     }
     const p = bucket.Properties ?? {};
-    const algorithms = asArray(
-      p.BucketEncryption?.ServerSideEncryptionConfiguration as
-        | { ServerSideEncryptionByDefault?: { SSEAlgorithm?: string } }[]
-        | undefined,
-    ).map((c) => c.ServerSideEncryptionByDefault?.SSEAlgorithm);
-    if (!algorithms.some((a) => ['AES256', 'aws:kms', 'aws:kms:dsse'].includes(String(a)))) {
-      this.problem(`${id}: no default encryption (BucketEncryption)`);
-    }
-    const block = p.PublicAccessBlockConfiguration ?? {};
-    const open = ['BlockPublicAcls', 'BlockPublicPolicy', 'IgnorePublicAcls', 'RestrictPublicBuckets'].filter(
-      (k) => block[k] !== true,
-    );
-    if (open.length > 0) this.problem(`${id}: public access not blocked (${open.join(', ')} not true)`);
-    const ownership = asArray(p.OwnershipControls?.Rules as { ObjectOwnership?: string }[] | undefined);
-    if (!ownership.some((r) => r.ObjectOwnership === 'BucketOwnerEnforced')) {
-      this.problem(`${id}: ACLs must be disabled (OwnershipControls BucketOwnerEnforced)`);
-    }
     const expiring = asArray(
       p.LifecycleConfiguration?.Rules as
         | { Status?: string; Prefix?: string; Filter?: { Prefix?: string }; ExpirationInDays?: number }[]
@@ -771,25 +963,6 @@ class TemplateChecker {
         r.ExpirationInDays <= 30,
     );
     if (!expiring) this.problem(`${id}: no lifecycle rule expiring runs/ within 30 days`);
-    const tlsOnly = resourcesOfType(this.template, 'AWS::S3::BucketPolicy').some(([, policy]) => {
-      if (refOf(policy.Properties?.Bucket) !== id) return false;
-      const statements = asArray(
-        policy.Properties?.PolicyDocument?.Statement as PolicyStatement[] | undefined,
-      );
-      return statements.some((st) => {
-        const resources = asArray(st.Resource).map((r) => getAttOf(r)?.join('.') ?? subTextOf(r) ?? r);
-        return (
-          st.Effect === 'Deny' &&
-          JSON.stringify(st.Principal) === '"*"' &&
-          asArray(st.Action).includes('s3:*') &&
-          String(st.Condition?.Bool?.['aws:SecureTransport']) === 'false' &&
-          resources.includes(`${id}.Arn`) &&
-          resources.includes(`\${${id}.Arn}/*`)
-        );
-      });
-    });
-    if (!tlsOnly)
-      this.problem(`${id}: its bucket policy must deny every request without TLS (aws:SecureTransport)`);
     this.checkBucketGrants(id);
   }
 
@@ -855,6 +1028,15 @@ class TemplateChecker {
     const summarize = summarizeRole ? roleStatements(this.template, summarizeRole) : [];
     for (const action of ['dynamodb:Query', 'dynamodb:PutItem']) {
       if (!onTable(summarize, action)) this.problem(`summarize: needs ${action} on the findings table`);
+    }
+    // The failure alert: summarize moves the targets' health items, in their own partition.
+    const healthKeys = summarize
+      .filter((st) => actionsOf(st).includes('dynamodb:PutItem'))
+      .map((st) => st.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']);
+    if (!healthKeys.some((keys) => keys === undefined || asArray(keys).includes(TARGET_HEALTH_PARTITION))) {
+      this.problem(
+        `summarize: needs dynamodb:Query and PutItem on the ${TARGET_HEALTH_PARTITION} partition (the targets' health: the failure alert)`,
+      );
     }
     const planRole = getAttOf(this.functions.get('plan')?.resource.Properties?.Role)?.[0];
     if (!onTable(planRole ? roleStatements(this.template, planRole) : [], 'dynamodb:PutItem')) {

@@ -129,7 +129,12 @@ export function substitute(
 }
 
 /** Every statement of a role's inline policies (and of RolePolicy resources attached to it). */
-export function roleStatements(template: CfnTemplate, roleId: string): PolicyStatement[] {
+export function roleStatements(
+  template: CfnTemplate,
+  roleId: string,
+  /** Leave out policies that exist only under a condition (an opt-in parameter), as deployed by default. */
+  options: { unconditionalOnly?: boolean } = {},
+): PolicyStatement[] {
   const role = template.Resources[roleId];
   const inline = asArray(role?.Properties?.Policies as { PolicyDocument: PolicyDocument }[] | undefined);
   const attached = Object.values(template.Resources)
@@ -138,6 +143,7 @@ export function roleStatements(template: CfnTemplate, roleId: string): PolicySta
         (r.Type === 'AWS::IAM::RolePolicy' && refOf(r.Properties?.RoleName) === roleId) ||
         (r.Type === 'AWS::IAM::Policy' && asArray(r.Properties?.Roles).some((x) => refOf(x) === roleId)),
     )
+    .filter((r) => !options.unconditionalOnly || !r.Condition)
     .map((r) => ({ PolicyDocument: r.Properties?.PolicyDocument as PolicyDocument }));
   const managed = asArray(role?.Properties?.ManagedPolicyArns)
     .map((arn) => refOf(arn))

@@ -28,8 +28,8 @@ const say = (text: string) => process.stderr.write(`\n== ${text}\n`);
 
 say('starting the AWS emulator (moto)');
 const emulator = await startMoto();
-// moto cannot hold on-premises machines: the stand-in serves the demo's SSM managed instances and
-// ECR Public repositories and forwards everything else to moto.
+// moto cannot hold on-premises machines: the stand-in serves the demo's SSM managed instances, ECR
+// Public repositories, EKS add-ons and Outposts, and forwards everything else to moto.
 const standIn = await startHybridStandIn(emulator.endpoint, DEMO_HYBRID, {
   accessKeyId: DEMO_HUB_CREDENTIALS.accessKeyId,
   accountId: '123456789012',

@@ -57,9 +57,14 @@ function versionOf(executable: string): string | undefined {
 
 /**
  * Runs osls package with no AWS credentials in its environment: it must not need them. Options
- * are passed on (`--stage` defaults to ci; `--package <dir>` writes the artifacts elsewhere).
+ * are passed on (`--stage` defaults to ci; `--package <dir>` writes the artifacts elsewhere). With
+ * `timeoutMs`, an osls that has not finished by then is killed and packaging fails.
  */
-export function packageWithOsls(args: string[], stdio: 'inherit' | 'pipe' = 'inherit'): void {
+export function packageWithOsls(
+  args: string[],
+  stdio: 'inherit' | 'pipe' = 'inherit',
+  timeoutMs?: number,
+): void {
   const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' };
   for (const name of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
     delete env[name];
@@ -77,6 +82,7 @@ export function packageWithOsls(args: string[], stdio: 'inherit' | 'pipe' = 'inh
       env,
       stdio,
       encoding: 'utf8',
+      ...(timeoutMs ? { timeout: timeoutMs, killSignal: 'SIGKILL' as const } : {}),
     });
     if (result.status !== 0) {
       const output = stdio === 'pipe' ? `\n${result.stdout}${result.stderr}` : '';
@@ -267,7 +273,10 @@ function main(args: string[]): number {
     log(`structural checks: ${problems.length} problem(s)\n  ${problems.join('\n  ')}`);
     ok = false;
   } else {
-    log('structural checks: state machine, table, topic, notifier, schedule, alarms and roles as required');
+    log(
+      'structural checks: state machine, table, topic, notifier, schedule, alarms, roles, buckets ' +
+        "(estatescan's own S3 rules), deployed configuration and metric dimensions as required",
+    );
   }
   log(`bundles:\n  ${bundleSizes(artifacts).join('\n  ')}`);
   return ok ? 0 : 1;

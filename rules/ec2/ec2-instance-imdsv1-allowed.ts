@@ -37,6 +37,11 @@ export const rule: Rule = {
     ],
   },
   requires: ['ec2.instances'],
+  scope(snapshot) {
+    const instances = snapshot.sources['ec2.instances'];
+    if (!instances?.ok) return [];
+    return instances.items.filter((i) => !GONE.has(i.state)).map((i) => ({ id: i.instanceId, tags: i.tags }));
+  },
   evaluate(snapshot) {
     const instances = snapshot.sources['ec2.instances'];
     if (!instances?.ok) return [];

@@ -108,6 +108,14 @@ export const rule: Rule = {
     ],
   },
   requires: ['ec2.instances'],
+  scope(snapshot) {
+    // An instance whose OS could not be told is not judged (and says so in the inventory).
+    const instances = snapshot.sources['ec2.instances'];
+    if (!instances?.ok) return [];
+    return instances.items
+      .filter((i) => !GONE.has(i.state) && i.os.known)
+      .map((i) => ({ id: i.instanceId, tags: i.tags }));
+  },
   unevaluated(snapshot) {
     // The AMI could not be described, or SSM could not be read: the OS is undetermined, not unknown.
     const instances = snapshot.sources['ec2.instances'];

@@ -110,6 +110,10 @@ export const rule: Rule = {
     ],
   },
   requires: ['ec2.securityGroups', 'ec2.networkInterfaces'],
+  scope(snapshot) {
+    const groups = snapshot.sources['ec2.securityGroups'];
+    return groups?.ok ? groups.items.map((g) => ({ id: g.groupId, tags: g.tags })) : [];
+  },
   evaluate(snapshot, ctx) {
     const groups = snapshot.sources['ec2.securityGroups'];
     const interfaces = snapshot.sources['ec2.networkInterfaces'];

@@ -57,6 +57,10 @@ export const rule: Rule = {
     ],
   },
   requires: ['ecr.repositories'],
+  scope(snapshot) {
+    const repositories = snapshot.sources['ecr.repositories'];
+    return repositories?.ok ? repositories.items.map((r) => ({ id: r.repositoryName, tags: r.tags })) : [];
+  },
   evaluate(snapshot) {
     const repositories = snapshot.sources['ecr.repositories'];
     if (!repositories?.ok) return [];

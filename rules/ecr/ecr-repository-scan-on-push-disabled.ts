@@ -83,6 +83,10 @@ export const rule: Rule = {
     ],
   },
   requires: ['ecr.repositories', 'ecr.registryScanning'],
+  scope(snapshot) {
+    const repositories = snapshot.sources['ecr.repositories'];
+    return repositories?.ok ? repositories.items.map((r) => ({ id: r.repositoryName, tags: r.tags })) : [];
+  },
   evaluate(snapshot) {
     const repositories = snapshot.sources['ecr.repositories'];
     const scanning = snapshot.sources['ecr.registryScanning'];

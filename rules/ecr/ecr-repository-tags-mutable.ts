@@ -36,6 +36,13 @@ export const rule: Rule = {
     ],
   },
   requires: ['ecr.repositories'],
+  scope(snapshot) {
+    const repositories = snapshot.sources['ecr.repositories'];
+    if (!repositories?.ok) return [];
+    return repositories.items
+      .filter((r) => r.imageTagMutability !== undefined)
+      .map((r) => ({ id: r.repositoryName, tags: r.tags }));
+  },
   evaluate(snapshot) {
     const repositories = snapshot.sources['ecr.repositories'];
     if (!repositories?.ok) return [];

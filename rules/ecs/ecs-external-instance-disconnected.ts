@@ -42,6 +42,13 @@ export const rule: Rule = {
     ],
   },
   requires: ['ecs.containerInstances'],
+  scope(snapshot) {
+    const instances = snapshot.sources['ecs.containerInstances'];
+    if (!instances?.ok) return [];
+    return instances.items
+      .filter((ci) => ci.external && ci.status?.toUpperCase() === 'ACTIVE')
+      .map((ci) => ({ id: ci.containerInstanceArn }));
+  },
   evaluate(snapshot) {
     const instances = snapshot.sources['ecs.containerInstances'];
     if (!instances?.ok) return [];

@@ -37,6 +37,11 @@ export const rule: Rule = {
     ],
   },
   requires: ['eks.clusters'],
+  scope(snapshot) {
+    const clusters = snapshot.sources['eks.clusters'];
+    if (!clusters?.ok) return [];
+    return clusters.items.filter((c) => !c.connected).map((c) => ({ id: c.name, tags: c.tags }));
+  },
   evaluate(snapshot) {
     const clusters = snapshot.sources['eks.clusters'];
     if (!clusters?.ok) return [];

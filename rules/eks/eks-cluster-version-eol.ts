@@ -142,6 +142,11 @@ export const rule: Rule = {
     ],
   },
   requires: ['eks.clusters'],
+  scope(snapshot) {
+    const clusters = snapshot.sources['eks.clusters'];
+    if (!clusters?.ok) return [];
+    return clusters.items.filter((c) => minorVersion(c.version)).map((c) => ({ id: c.name, tags: c.tags }));
+  },
   evaluate(snapshot, ctx) {
     const clusters = snapshot.sources['eks.clusters'];
     if (!clusters?.ok) return [];

@@ -71,6 +71,15 @@ export const rule: Rule = {
     ],
   },
   requires: ['eks.nodegroups'],
+  scope(snapshot, ctx) {
+    // A node group whose AMI type the catalogue does not list (CUSTOM) is not judged.
+    const nodegroups = snapshot.sources['eks.nodegroups'];
+    if (!nodegroups?.ok) return [];
+    const known = new Set(ctx.lifecycle.eksAmiTypes.map((t) => t.amiType));
+    return nodegroups.items
+      .filter((n) => n.amiType && known.has(n.amiType))
+      .map((n) => ({ id: `${n.clusterName}/${n.nodegroupName}`, tags: n.tags }));
+  },
   evaluate(snapshot, ctx) {
     const nodegroups = snapshot.sources['eks.nodegroups'];
     if (!nodegroups?.ok) return [];

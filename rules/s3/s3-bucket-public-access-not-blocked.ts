@@ -45,6 +45,10 @@ export const rule: Rule = {
     ],
   },
   requires: ['s3.buckets', 's3.accountPublicAccessBlock'],
+  scope(snapshot) {
+    const buckets = snapshot.sources['s3.buckets'];
+    return buckets?.ok ? buckets.items.map((b) => ({ id: b.name })) : [];
+  },
   evaluate(snapshot) {
     const buckets = snapshot.sources['s3.buckets'];
     const account = snapshot.sources['s3.accountPublicAccessBlock'];

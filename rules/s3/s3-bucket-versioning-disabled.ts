@@ -23,6 +23,10 @@ export const rule: Rule = {
     docs: ['https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html'],
   },
   requires: ['s3.buckets'],
+  scope(snapshot) {
+    const buckets = snapshot.sources['s3.buckets'];
+    return buckets?.ok ? buckets.items.map((b) => ({ id: b.name })) : [];
+  },
   evaluate(snapshot) {
     const buckets = snapshot.sources['s3.buckets'];
     if (!buckets?.ok) return [];

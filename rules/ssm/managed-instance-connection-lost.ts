@@ -53,6 +53,10 @@ export const rule: Rule = {
     ],
   },
   requires: ['ssm.managedInstances'],
+  scope(snapshot) {
+    const managed = snapshot.sources['ssm.managedInstances'];
+    return managed?.ok ? managed.items.filter((m) => m.onPremises).map((m) => ({ id: m.instanceId })) : [];
+  },
   evaluate(snapshot, ctx) {
     const managed = snapshot.sources['ssm.managedInstances'];
     if (!managed?.ok) return [];

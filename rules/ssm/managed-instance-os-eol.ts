@@ -84,6 +84,11 @@ export const rule: Rule = {
     ],
   },
   requires: ['ssm.managedInstances'],
+  scope(snapshot) {
+    const instances = snapshot.sources['ssm.managedInstances'];
+    if (!instances?.ok) return [];
+    return instances.items.filter((m) => m.onPremises && m.os.known).map((m) => ({ id: m.instanceId }));
+  },
   evaluate(snapshot, ctx) {
     const instances = snapshot.sources['ssm.managedInstances'];
     if (!instances?.ok) return [];

@@ -37,6 +37,14 @@ export const rule: Rule = {
     ],
   },
   requires: ['ec2.vpcs', 'ec2.flowLogs', 'ec2.networkInterfaces'],
+  scope(snapshot) {
+    // Only a VPC with network interfaces in it is judged: an empty one has no traffic to log.
+    const vpcs = snapshot.sources['ec2.vpcs'];
+    const interfaces = snapshot.sources['ec2.networkInterfaces'];
+    if (!vpcs?.ok || !interfaces?.ok) return [];
+    const used = new Set(interfaces.items.map((eni) => eni.vpcId));
+    return vpcs.items.filter((v) => used.has(v.vpcId)).map((v) => ({ id: v.vpcId, tags: v.tags }));
+  },
   evaluate(snapshot) {
     const vpcs = snapshot.sources['ec2.vpcs'];
     const flowLogs = snapshot.sources['ec2.flowLogs'];

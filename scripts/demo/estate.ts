@@ -20,9 +20,16 @@ import {
   PutLifecyclePolicyCommand,
   SetRepositoryPolicyCommand,
 } from '@aws-sdk/client-ecr';
-import { CreateClusterCommand as CreateEcsClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand as CreateEcsClusterCommand,
+  CreateServiceCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import {
   CreateClusterCommand as CreateEksClusterCommand,
+  CreateFargateProfileCommand,
   CreateNodegroupCommand,
   EKSClient,
 } from '@aws-sdk/client-eks';
@@ -34,7 +41,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { HybridData, InstanceInformation } from './hybrid-stand-in.ts';
+import type { EdgeData, HybridData, InstanceInformation } from './hybrid-stand-in.ts';
 
 export const DEMO_ACCOUNTS = {
   production: '111111111111',
@@ -99,6 +106,15 @@ interface RegionSpec {
   groups: GroupSpec[];
   instances: InstanceSpec[];
   ecsClusters: string[];
+  /** ECS services, each with a task definition of its own name running these images. */
+  ecsServices?: {
+    cluster: string;
+    name: string;
+    launchType: 'FARGATE' | 'EC2';
+    platformVersion?: string;
+    runningCount: number;
+    images: string[];
+  }[];
   eksClusters: {
     name: string;
     version: string;
@@ -106,6 +122,8 @@ interface RegionSpec {
     /** EKS hybrid nodes: the on-premises network the cluster's remote nodes live in. */
     remoteNodeCidr?: string;
     nodegroups: { name: string; amiType: string }[];
+    /** Fargate profiles: the namespace whose pods run on Fargate. */
+    fargateProfiles?: { name: string; namespace: string }[];
   }[];
   repositories: {
     name: string;
@@ -201,12 +219,33 @@ export const DEMO_ESTATE: Record<string, Partial<Record<(typeof DEMO_REGIONS)[nu
         },
       ],
       ecsClusters: ['payments'],
+      ecsServices: [
+        {
+          cluster: 'payments',
+          name: 'payments-api',
+          launchType: 'FARGATE',
+          platformVersion: 'LATEST',
+          runningCount: 3,
+          images: [
+            '111111111111.dkr.ecr.eu-west-1.amazonaws.com/payments/api:2.4.1',
+            'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable',
+          ],
+        },
+        {
+          cluster: 'payments',
+          name: 'payments-reconciler',
+          launchType: 'EC2',
+          runningCount: 1,
+          images: ['111111111111.dkr.ecr.eu-west-1.amazonaws.com/payments/reconciler:1.9.0'],
+        },
+      ],
       eksClusters: [
         {
           name: 'platform-prod',
           version: '1.28',
           publicCidrs: ['0.0.0.0/0'],
           nodegroups: [{ name: 'general', amiType: 'AL2_x86_64' }],
+          fargateProfiles: [{ name: 'batch-jobs', namespace: 'batch' }],
         },
         {
           name: 'platform-next',
@@ -257,6 +296,16 @@ export const DEMO_ESTATE: Record<string, Partial<Record<(typeof DEMO_REGIONS)[nu
         { name: 'dev-golden', ami: 'golden', type: 't3.micro', imdsv2: true, groups: [] },
       ],
       ecsClusters: ['dev-services'],
+      ecsServices: [
+        {
+          cluster: 'dev-services',
+          name: 'dev-api',
+          launchType: 'FARGATE',
+          platformVersion: '1.4.0',
+          runningCount: 1,
+          images: ['222222222222.dkr.ecr.eu-west-1.amazonaws.com/sandbox/tools:dev', 'nginx:1.27'],
+        },
+      ],
       eksClusters: [
         {
           name: 'dev',
@@ -368,6 +417,57 @@ async function seedRegion(options: ClientOptions, region: string, spec: RegionSp
 
   const ecs = new ECSClient(config);
   for (const name of spec.ecsClusters) await ecs.send(new CreateEcsClusterCommand({ clusterName: name }));
+  if (spec.ecsServices?.length) {
+    // Fargate tasks need awsvpc networking: the region's subnet and a group of their own.
+    const tasksGroup = (
+      await ec2.send(
+        new CreateSecurityGroupCommand({ GroupName: 'ecs-tasks', Description: 'ecs-tasks', VpcId: vpcId }),
+      )
+    ).GroupId!;
+    for (const service of spec.ecsServices) {
+      const fargate = service.launchType === 'FARGATE';
+      await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: service.name,
+          ...(fargate
+            ? { requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '512', memory: '1024' }
+            : {}),
+          runtimePlatform: { operatingSystemFamily: 'LINUX', cpuArchitecture: fargate ? 'ARM64' : 'X86_64' },
+          containerDefinitions: service.images.map((image, i) => ({
+            name: i === 0 ? service.name : `sidecar-${i}`,
+            image,
+            memory: 256,
+            essential: i === 0,
+          })),
+        }),
+      );
+      await ecs.send(
+        new CreateServiceCommand({
+          cluster: service.cluster,
+          serviceName: service.name,
+          taskDefinition: service.name,
+          desiredCount: service.runningCount,
+          launchType: service.launchType,
+          ...(service.platformVersion ? { platformVersion: service.platformVersion } : {}),
+          ...(fargate
+            ? {
+                networkConfiguration: {
+                  awsvpcConfiguration: { subnets: [subnetId], securityGroups: [tasksGroup] },
+                },
+              }
+            : {}),
+        }),
+      );
+      // moto starts a service with no task running; an update sets its running count to the desired one.
+      await ecs.send(
+        new UpdateServiceCommand({
+          cluster: service.cluster,
+          service: service.name,
+          desiredCount: service.runningCount,
+        }),
+      );
+    }
+  }
 
   const eks = new EKSClient(config);
   for (const cluster of spec.eksClusters) {
@@ -396,6 +496,17 @@ async function seedRegion(options: ClientOptions, region: string, spec: RegionSp
           subnets: [subnetId],
           amiType: nodegroup.amiType as never,
           scalingConfig: { minSize: 1, maxSize: 4, desiredSize: 2 },
+        }),
+      );
+    }
+    for (const profile of cluster.fargateProfiles ?? []) {
+      await eks.send(
+        new CreateFargateProfileCommand({
+          clusterName: cluster.name,
+          fargateProfileName: profile.name,
+          podExecutionRoleArn: 'arn:aws:iam::000000000000:role/eks-fargate-pods',
+          subnets: [subnetId],
+          selectors: [{ namespace: profile.namespace }],
         }),
       );
     }
@@ -522,12 +633,119 @@ function externalHost(region: string, managedInstanceId: string, id: string, con
   };
 }
 
+/** An add-on version as `DescribeAddonVersions` lists it: compatible with `from`…`to`, default on `defaults`. */
+function addonVersion(addonVersion: string, from: number, to: number, defaults: number[] = []) {
+  return {
+    addonVersion,
+    architecture: ['amd64', 'arm64'],
+    compatibilities: Array.from({ length: to - from + 1 }, (_, i) => ({
+      clusterVersion: `1.${from + i}`,
+      platformVersions: ['*'],
+      defaultVersion: defaults.includes(from + i),
+    })),
+    requiresConfiguration: false,
+  };
+}
+
+const addonInfo = (addonName: string, type: string, versions: ReturnType<typeof addonVersion>[]) => ({
+  addonName,
+  type,
+  owner: 'aws',
+  publisher: 'eks',
+  addonVersions: versions,
+});
+
+const installed = (addonName: string, version: string) => ({
+  addonName,
+  addonVersion: version,
+  status: 'ACTIVE',
+  health: { issues: [] },
+  createdAt: at('2024-04-02T09:00:00Z'),
+  modifiedAt: at('2024-04-02T09:00:00Z'),
+});
+
+/**
+ * What moto cannot hold of the demo's EKS add-ons and Outposts: production's 1.28 cluster still runs
+ * a kube-proxy of 1.27 (incompatible) and a VPC CNI that does not run on 1.29 (an upgrade blocker);
+ * the edge account owns an Outposts rack at its plant.
+ */
+const DEMO_EDGE: EdgeData = {
+  addons: {
+    [DEMO_ACCOUNTS.production]: {
+      'eu-west-1': {
+        'platform-prod': [
+          installed('vpc-cni', 'v1.15.1-eksbuild.1'),
+          installed('coredns', 'v1.10.1-eksbuild.4'),
+          installed('kube-proxy', 'v1.27.16-eksbuild.14'),
+        ],
+        'platform-next': [installed('vpc-cni', 'v1.20.0-eksbuild.1')],
+      },
+    },
+  },
+  addonVersions: {
+    'vpc-cni': addonInfo('vpc-cni', 'networking', [
+      addonVersion('v1.20.0-eksbuild.1', 30, 34, [33, 34]),
+      addonVersion('v1.19.2-eksbuild.5', 29, 33, [30, 31, 32]),
+      addonVersion('v1.18.3-eksbuild.1', 26, 31, [29]),
+      addonVersion('v1.16.0-eksbuild.1', 25, 29, [26, 27, 28]),
+      addonVersion('v1.15.1-eksbuild.1', 25, 28, [25]),
+    ]),
+    coredns: addonInfo('coredns', 'networking', [
+      addonVersion('v1.11.4-eksbuild.2', 29, 33, [29, 30, 31, 32, 33]),
+      addonVersion('v1.10.1-eksbuild.4', 26, 29, [26, 27, 28]),
+    ]),
+    'kube-proxy': addonInfo('kube-proxy', 'networking', [
+      addonVersion('v1.33.0-eksbuild.2', 33, 33, [33]),
+      addonVersion('v1.29.10-eksbuild.3', 29, 29, [29]),
+      addonVersion('v1.28.15-eksbuild.4', 28, 28, [28]),
+      addonVersion('v1.27.16-eksbuild.14', 27, 27, [27]),
+    ]),
+  },
+  outposts: {
+    [DEMO_ACCOUNTS.edge]: {
+      'eu-west-1': {
+        outposts: [
+          {
+            OutpostId: 'op-0a1b2c3d4e5f60001',
+            OwnerId: DEMO_ACCOUNTS.edge,
+            OutpostArn: `arn:aws:outposts:eu-west-1:${DEMO_ACCOUNTS.edge}:outpost/op-0a1b2c3d4e5f60001`,
+            SiteId: 'os-0a1b2c3d4e5f60001',
+            SiteArn: `arn:aws:outposts:eu-west-1:${DEMO_ACCOUNTS.edge}:site/os-0a1b2c3d4e5f60001`,
+            Name: 'plant-floor-rack',
+            Description: 'Outposts rack at the Lyon plant',
+            LifeCycleStatus: 'ACTIVE',
+            AvailabilityZone: 'eu-west-1b',
+            AvailabilityZoneId: 'euw1-az2',
+            SupportedHardwareType: 'RACK',
+            Tags: {},
+          },
+        ],
+        sites: [{ SiteId: 'os-0a1b2c3d4e5f60001', AccountId: DEMO_ACCOUNTS.edge, Name: 'Lyon plant' }],
+        assets: {
+          'op-0a1b2c3d4e5f60001': ['h-0a1b2c3d4e5f60001', 'h-0a1b2c3d4e5f60002'].map((hostId) => ({
+            AssetId: `asset-${hostId}`,
+            RackId: 'NA1234567890',
+            AssetType: 'COMPUTE',
+            ComputeAttributes: {
+              HostId: hostId,
+              State: 'ACTIVE',
+              InstanceFamilies: ['m5', 'c5'],
+              MaxVcpus: 96,
+            },
+          })),
+        },
+      },
+    },
+  },
+};
+
 /**
  * The on-premises half of the demo estate, which the emulator cannot hold: SSM managed instances
  * (two ECS Anywhere hosts, two EKS hybrid nodes, a plain hybrid-activated server), the ECS
  * Anywhere container instances, and an ECR Public repository. Served to the scan by the hybrid stand-in (see hybrid-stand-in.ts).
  */
 export const DEMO_HYBRID: HybridData = {
+  edge: DEMO_EDGE,
   managedInstances: {
     [DEMO_ACCOUNTS.edge]: {
       'eu-west-1': [

@@ -4,7 +4,11 @@
  * front of it: it answers `ssm:DescribeInstanceInformation` and `ecr-public:DescribeRepositories`
  * with the demo estate's machines, adds the ECS Anywhere hosts to moto's `ListContainerInstances`
  * and `DescribeContainerInstances` answers (moto only registers EC2 instances), all in the shapes of
- * the AWS API reference, and forwards every other request to moto unchanged. It is demo scaffolding, never used by tests of those collectors.
+ * the AWS API reference, and forwards every other request to moto unchanged. moto has no EKS add-ons
+ * and no Outposts either: the stand-in answers `ListAddons`, `DescribeAddon`, `DescribeAddonVersions`,
+ * `ListOutposts`, `ListSites` and `ListAssets` from the demo's data too (an empty list for an account
+ * or cluster that has none, as AWS answers). It is demo scaffolding, never used by tests of those
+ * collectors.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,9 +47,24 @@ export interface ExternalContainerInstance {
   [field: string]: unknown;
 }
 
+/** What the stand-in knows of EKS add-ons and Outposts, in the API reference's shapes. */
+export interface EdgeData {
+  /** account → region → cluster → add-ons, as `DescribeAddon` returns them. */
+  addons: Record<string, Record<string, Record<string, { addonName: string; [field: string]: unknown }[]>>>;
+  /** add-on name → its `AddonInfo`, as `DescribeAddonVersions` lists it. */
+  addonVersions: Record<string, unknown>;
+  /** account → region → Outposts (`ListOutposts`), sites (`ListSites`) and assets by Outpost id (`ListAssets`). */
+  outposts: Record<
+    string,
+    Record<string, { outposts: unknown[]; sites: unknown[]; assets: Record<string, unknown[]> }>
+  >;
+}
+
 export interface HybridData {
   /** account → region → managed instances */
   managedInstances: Record<string, Record<string, InstanceInformation[]>>;
+  /** EKS add-ons and Outposts, which moto lacks. */
+  edge?: EdgeData;
   /** account → region → cluster name → ECS Anywhere container instances */
   externalContainerInstances: Record<string, Record<string, Record<string, ExternalContainerInstance[]>>>;
   /** account → ECR Public repositories (us-east-1 only) */
@@ -64,9 +83,52 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
 }
 
 /** `Credential=<key>/<date>/<region>/<service>/aws4_request` from a SigV4 Authorization header. */
-function credentialScope(request: IncomingMessage): { accessKeyId: string; region: string } | undefined {
-  const match = /Credential=([^/]+)\/\d+\/([^/]+)\//.exec(request.headers.authorization ?? '');
-  return match ? { accessKeyId: match[1] as string, region: match[2] as string } : undefined;
+function credentialScope(
+  request: IncomingMessage,
+): { accessKeyId: string; region: string; service: string } | undefined {
+  const match = /Credential=([^/]+)\/\d+\/([^/]+)\/([^/]+)\//.exec(request.headers.authorization ?? '');
+  return match
+    ? { accessKeyId: match[1] as string, region: match[2] as string, service: match[3] as string }
+    : undefined;
+}
+
+/**
+ * The answer to an EKS add-on or Outposts read (REST paths of the API reference), or undefined for
+ * any other request.
+ */
+function edgeAnswer(
+  edge: EdgeData | undefined,
+  scope: { region: string; service: string },
+  accountId: string,
+  method: string,
+  url: URL,
+): unknown {
+  if (!edge || method !== 'GET') return undefined;
+  const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  if (scope.service === 'eks') {
+    const clusters = edge.addons[accountId]?.[scope.region] ?? {};
+    if (parts[0] === 'addons' && parts[1] === 'supported-versions') {
+      const info = edge.addonVersions[url.searchParams.get('addonName') ?? ''];
+      return { addons: info ? [info] : [] };
+    }
+    if (parts[0] === 'clusters' && parts[2] === 'addons' && parts.length === 3) {
+      return { addons: (clusters[parts[1] ?? ''] ?? []).map((a) => a.addonName) };
+    }
+    if (parts[0] === 'clusters' && parts[2] === 'addons' && parts.length === 4) {
+      const addon = (clusters[parts[1] ?? ''] ?? []).find((a) => a.addonName === parts[3]);
+      return addon ? { addon: { clusterName: parts[1], ...addon } } : undefined;
+    }
+    return undefined;
+  }
+  if (scope.service === 'outposts') {
+    const here = edge.outposts[accountId]?.[scope.region];
+    if (parts.length === 1 && parts[0] === 'outposts') return { Outposts: here?.outposts ?? [] };
+    if (parts.length === 1 && parts[0] === 'sites') return { Sites: here?.sites ?? [] };
+    if (parts.length === 3 && parts[0] === 'outposts' && parts[2] === 'assets') {
+      return { Assets: here?.assets[parts[1] ?? ''] ?? [] };
+    }
+  }
+  return undefined;
 }
 
 function json(response: ServerResponse, body: unknown): void {
@@ -115,6 +177,21 @@ export async function startHybridStandIn(
       const accountId = scope ? accountByKey.get(scope.accessKeyId) : undefined;
       if (target === 'AmazonSSM.DescribeInstanceInformation' && scope && accountId) {
         json(response, { InstanceInformationList: data.managedInstances[accountId]?.[scope.region] ?? [] });
+        return;
+      }
+      const edge =
+        scope && accountId
+          ? edgeAnswer(
+              data.edge,
+              scope,
+              accountId,
+              request.method ?? 'GET',
+              new URL(request.url ?? '/', 'http://x'),
+            )
+          : undefined;
+      if (edge !== undefined) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(edge));
         return;
       }
       if (target === 'SpencerFrontendService.DescribeRepositories' && accountId) {

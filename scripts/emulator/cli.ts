@@ -1,12 +1,14 @@
 /**
- * `npm run emulator:install` installs the pinned moto; `npm run emulator:start` runs it in the
- * foreground on a free port (or `--port N`) and prints the AWS_ENDPOINT_URL to use, until Ctrl-C.
+ * `npm run emulator:install` installs the pinned moto and py-ocsf-models (the OCSF validator);
+ * `npm run emulator:start` runs moto in the foreground on a free port (or `--port N`) and prints the
+ * AWS_ENDPOINT_URL to use, until Ctrl-C.
  */
-import { resolveMotoServer, startMoto } from './moto.ts';
+import { ocsfValidatorPython, resolveMotoServer, startMoto } from './moto.ts';
 
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'install') {
   console.log(resolveMotoServer());
+  console.log(ocsfValidatorPython());
 } else if (command === 'start') {
   const portIndex = rest.indexOf('--port');
   const port = portIndex >= 0 ? Number(rest[portIndex + 1]) : undefined;

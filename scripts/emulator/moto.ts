@@ -12,10 +12,16 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const MOTO_VERSION = '5.2.1';
+/**
+ * The OCSF models Prowler validates its output with; the OCSF validation test runs them over a whole
+ * scan (test/support/ocsf_validate.py). 0.10.0 implements OCSF 1.5.0.
+ */
+export const OCSF_MODELS_VERSION = '0.10.0';
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const venvDir = join(projectRoot, '.venv');
 const venvMoto = join(venvDir, 'bin', 'moto_server');
 const stampFile = join(venvDir, '.moto-version');
+const ocsfStampFile = join(venvDir, '.py-ocsf-models-version');
 
 export class EmulatorUnavailableError extends Error {
   override name = 'EmulatorUnavailableError';
@@ -78,6 +84,57 @@ export function resolveMotoServer(): string {
   throw new EmulatorUnavailableError(
     `moto's server is not available. Install Python 3 with pip and let the project install it ` +
       `(npm run emulator:install), or install it yourself: pip install "moto[server]==${MOTO_VERSION}".`,
+  );
+}
+
+function canImport(python: string, module: string): boolean {
+  try {
+    execFileSync(python, ['-c', `import ${module}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A Python that can import `py_ocsf_models`: the project's `.venv` (beside moto), where the pinned
+ * version is installed on first use and then found by its stamp without any network; else the
+ * Python that runs a `moto_server` from PATH, when it has the models already.
+ */
+export function ocsfValidatorPython(): string {
+  const server = resolveMotoServer();
+  const venvPython = join(venvDir, 'bin', 'python');
+  if (server === venvMoto || existsSync(venvPython)) {
+    if (existsSync(ocsfStampFile) && readFileSync(ocsfStampFile, 'utf8').trim() === OCSF_MODELS_VERSION) {
+      return venvPython;
+    }
+    try {
+      log(`installing py-ocsf-models==${OCSF_MODELS_VERSION} into ${venvDir} (first run only)`);
+      execFileSync(
+        venvPython,
+        [
+          '-m',
+          'pip',
+          'install',
+          '--quiet',
+          '--disable-pip-version-check',
+          `py-ocsf-models==${OCSF_MODELS_VERSION}`,
+        ],
+        { stdio: 'inherit', timeout: 600_000 },
+      );
+      writeFileSync(ocsfStampFile, `${OCSF_MODELS_VERSION}\n`);
+      return venvPython;
+    } catch (error) {
+      log(`could not install py-ocsf-models into ${venvDir}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  const shebang = /^#!\s*(\S+)/.exec(readFileSync(server, 'utf8').split('\n', 1)[0] ?? '')?.[1];
+  for (const python of [venvPython, shebang].filter((p): p is string => !!p && existsSync(p))) {
+    if (canImport(python, 'py_ocsf_models')) return python;
+  }
+  throw new EmulatorUnavailableError(
+    `py-ocsf-models is not available. Let the project install it (npm run emulator:install), or ` +
+      `install it yourself beside moto: pip install "py-ocsf-models==${OCSF_MODELS_VERSION}".`,
   );
 }
 

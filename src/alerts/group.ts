@@ -4,6 +4,7 @@
  * (first scans) make one summary per account instead of a message per finding.
  */
 import type { BaselineSummary, ChangeKind, ChangeSet, FindingChange } from '../findings/changes.ts';
+import type { TargetHealth } from '../findings/target-health.ts';
 import { type Severity, severityRank } from '../findings/types.ts';
 
 /** The changes of one run in one account, most severe first. */
@@ -25,7 +26,26 @@ export interface BaselineGroup {
   baselines: BaselineSummary[];
 }
 
-export type AlertGroup = ChangeGroup | BaselineGroup;
+/**
+ * Targets of one account that one run found failing for the first time (`target-failing`), or
+ * scanned again after they failed (`target-recovered`), regions in order.
+ */
+export interface TargetHealthGroup {
+  kind: 'target-health';
+  change: 'target-failing' | 'target-recovered';
+  runId: string;
+  accountId: string;
+  at: string;
+  targets: TargetHealth[];
+}
+
+export type AlertGroup = ChangeGroup | BaselineGroup | TargetHealthGroup;
+
+/**
+ * A target that cannot be scanned leaves its findings unchecked: as urgent as a high finding. Its
+ * recovery carries the same severity, so a subscription filtered on severity hears both.
+ */
+export const TARGET_HEALTH_SEVERITY: Severity = 'high';
 
 /**
  * How urgent a kind of change is: something got worse (0), something needs a look again (1),
@@ -73,6 +93,7 @@ export function worstSeverity(severities: Iterable<Severity>): Severity | undefi
 
 /** Worst severity of a group: of its changes, or of the open findings its baselines counted. */
 export function groupSeverity(group: AlertGroup): Severity {
+  if (group.kind === 'target-health') return TARGET_HEALTH_SEVERITY;
   if (group.kind === 'changes') return worstSeverity(group.changes.map((c) => c.finding.severity)) ?? 'info';
   const counted = group.baselines.flatMap(
     (b) => Object.entries(b.open).flatMap(([s, n]) => (n ? [s as Severity] : [])) as Severity[],
@@ -81,8 +102,10 @@ export function groupSeverity(group: AlertGroup): Severity {
 }
 
 /**
- * One group per run and account for the changes, one per run and account for the baselines.
- * Change groups come first, worst severity first; then the baseline summaries. Empty in, empty out.
+ * One group per run and account for the changes, one per run and account for the baselines, one
+ * per run, account and kind for the targets' health. Targets that cannot be scanned come first;
+ * then change groups, worst severity first; then targets scanned again; then the baseline
+ * summaries. Empty in, empty out.
  */
 export function groupChangeSet(changeSet: ChangeSet): AlertGroup[] {
   const changeGroups = new Map<string, ChangeGroup>();
@@ -115,12 +138,39 @@ export function groupChangeSet(changeSet: ChangeSet): AlertGroup[] {
     group.baselines.sort((a, b) => compareText(a.region, b.region));
   }
 
+  const healthGroups = new Map<string, TargetHealthGroup>();
+  for (const health of changeSet.targetHealth ?? []) {
+    if (health.lastChange !== 'target-failing' && health.lastChange !== 'target-recovered') continue;
+    const runId = health.lastChangedRunId || changeSet.runId;
+    const key = `${runId}\u0000${health.accountId}\u0000${health.lastChange}`;
+    let group = healthGroups.get(key);
+    if (!group) {
+      group = {
+        kind: 'target-health',
+        change: health.lastChange,
+        runId,
+        accountId: health.accountId,
+        at: health.lastChangedAt,
+        targets: [],
+      };
+      healthGroups.set(key, group);
+    }
+    group.targets.push(health);
+    if (health.lastChangedAt > group.at) group.at = health.lastChangedAt;
+  }
+  for (const group of healthGroups.values()) group.targets.sort((a, b) => compareText(a.region, b.region));
+  const byAccount = (a: AlertGroup, b: AlertGroup) =>
+    compareText(a.accountId, b.accountId) || compareText(a.runId, b.runId);
+  const health = [...healthGroups.values()].sort(byAccount);
+
   const byUrgency = (a: AlertGroup, b: AlertGroup) =>
     severityRank(groupSeverity(b)) - severityRank(groupSeverity(a)) ||
     compareText(a.accountId, b.accountId) ||
     compareText(a.runId, b.runId);
   return [
+    ...health.filter((g) => g.change === 'target-failing'),
     ...[...changeGroups.values()].sort(byUrgency),
+    ...health.filter((g) => g.change === 'target-recovered'),
     ...[...baselineGroups.values()].sort(
       (a, b) => compareText(a.accountId, b.accountId) || compareText(a.runId, b.runId),
     ),

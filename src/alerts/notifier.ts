@@ -5,9 +5,9 @@
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { ChangeSet } from '../findings/changes.ts';
+import { type RenderedMessage, snsMessageBody } from './envelope.ts';
 import { NotificationError } from './errors.ts';
 import { groupChangeSet } from './group.ts';
-import { type RenderedMessage, snsMessageBody } from './render.ts';
 import { type PlannedMessage, type SplitOptions, splitGroup } from './split.ts';
 
 export interface Notifier {

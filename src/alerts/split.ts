@@ -3,16 +3,12 @@
  * whose message is bigger becomes several messages, `(1/3)` in their subjects, cut between changes
  * and never inside one, most severe changes in the first part.
  */
+import { emailItems } from './email.ts';
+import { publishBytes, type RenderedMessage, utf8Bytes } from './envelope.ts';
 import { NotificationError } from './errors.ts';
 import type { AlertGroup } from './group.ts';
-import {
-  emailItems,
-  publishBytes,
-  type RenderedMessage,
-  type RenderOptions,
-  renderGroup,
-  utf8Bytes,
-} from './render.ts';
+import { renderGroup, renderView } from './render.ts';
+import { type Part, viewOf } from './view.ts';
 
 /** 256 KiB: SNS's limit for one Publish. */
 export const SNS_MAX_PUBLISH_BYTES = 262_144;
@@ -21,7 +17,7 @@ export const SNS_MAX_PUBLISH_BYTES = 262_144;
 export interface PlannedMessage {
   /** The group, or for a split group the part's share of its changes (or first scans). */
   group: AlertGroup;
-  part?: NonNullable<RenderOptions['part']>;
+  part?: Part;
   rendered: RenderedMessage;
   /** What SNS counts against its limit. */
   bytes: number;
@@ -38,7 +34,8 @@ const MARGIN_BYTES = 4_096;
 export function splitGroup(group: AlertGroup, options: SplitOptions = {}): PlannedMessage[] {
   const maxBytes = options.maxBytes ?? SNS_MAX_PUBLISH_BYTES;
   const render = { ...(options.table ? { table: options.table } : {}) };
-  const whole = renderGroup(group, render);
+  const view = viewOf(group, render);
+  const whole = renderView(view);
   const wholeBytes = publishBytes(whole);
   if (wholeBytes <= maxBytes) return [{ group, rendered: whole, bytes: wholeBytes }];
 
@@ -46,7 +43,7 @@ export function splitGroup(group: AlertGroup, options: SplitOptions = {}): Plann
   // each change. The rest (header, footer, the Chatbot notification, which has its own bounds, the
   // attributes) is about the same for every part.
   // (Each item is followed by a line break in the email.)
-  const costs = emailItems(group).map((text) => 2 * (utf8Bytes(JSON.stringify(`${text}\n`)) - 2));
+  const costs = emailItems(view).map((text) => 2 * (utf8Bytes(JSON.stringify(`${text}\n`)) - 2));
   const overhead = wholeBytes - costs.reduce((a, b) => a + b, 0);
   let budget = maxBytes - overhead - MARGIN_BYTES;
 
@@ -84,13 +81,20 @@ function renderParts(
   ranges: Array<[number, number]>,
   render: { table?: string },
 ): PlannedMessage[] {
-  const of = group.kind === 'changes' ? group.changes.length : group.baselines.length;
+  const of =
+    group.kind === 'changes'
+      ? group.changes.length
+      : group.kind === 'baseline'
+        ? group.baselines.length
+        : group.targets.length;
   return ranges.map(([start, end], i) => {
     const part = { index: i + 1, total: ranges.length, first: start + 1, of };
     const subgroup: AlertGroup =
       group.kind === 'changes'
         ? { ...group, changes: group.changes.slice(start, end) }
-        : { ...group, baselines: group.baselines.slice(start, end) };
+        : group.kind === 'baseline'
+          ? { ...group, baselines: group.baselines.slice(start, end) }
+          : { ...group, targets: group.targets.slice(start, end) };
     const rendered = renderGroup(subgroup, { ...render, part });
     return { group: subgroup, part, rendered, bytes: publishBytes(rendered) };
   });

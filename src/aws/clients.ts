@@ -2,19 +2,16 @@
  * Client factory: one SDK client per account × region × service, created on first use and reused
  * for the whole scan, so the SDK's adaptive retry learns each account's and region's throttling.
  */
-import { S3ControlClient } from '@aws-sdk/client-s3-control';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
+import type { MiddlewareStack } from '@smithy/types';
 import type { ApiCallCounter } from './api-calls.ts';
+import { type AwsClientSettings, type CredentialSource, clientConfig } from './client-config.ts';
 
-/** How clients reach AWS. Built from the settings by the configuration module. */
-export interface AwsClientSettings {
-  /** Endpoint for every service (from `AWS_ENDPOINT_URL`), e.g. an emulator. */
-  endpoint?: string;
-  maxAttempts: number;
-  retryMode: 'standard' | 'adaptive';
-}
-
-export const defaultAwsClientSettings: AwsClientSettings = { maxAttempts: 8, retryMode: 'adaptive' };
+export {
+  type AwsClientSettings,
+  type CredentialSource,
+  clientConfig,
+  defaultAwsClientSettings,
+} from './client-config.ts';
 
 /** The shape of every SDK v3 client constructor that estatescan uses. */
 // Every SDK client types its stack, commands and config with its own service's shapes; this is the
@@ -54,7 +51,11 @@ export function iamPrefix(serviceId: string | undefined): string {
   );
 }
 
-export type CredentialSource = AwsCredentialIdentityProvider | AwsCredentialIdentity | undefined;
+/**
+ * Called with every client an `AccountClients` makes, after the call counter is added: the
+ * functions pass the tracer's `captureAWSv3Client`, so calls into member accounts are traced too.
+ */
+export type ClientHook = (client: SdkClient) => void;
 
 /** The clients of one account. `credentials` undefined means the default credential chain. */
 export class AccountClients {
@@ -65,6 +66,7 @@ export class AccountClients {
     private readonly credentials: CredentialSource,
     private readonly settings: AwsClientSettings,
     private readonly counter?: ApiCallCounter,
+    private readonly onClient?: ClientHook,
   ) {}
 
   get<C extends SdkClient>(Client: SdkClientConstructor<C>, region: string): C {
@@ -75,16 +77,18 @@ export class AccountClients {
     }
     let client = byRegion.get(region) as C | undefined;
     if (!client) {
-      const config = clientConfig(region, this.credentials, this.settings);
+      client = new Client(clientConfig(region, this.credentials, this.settings));
       const endpoint = this.settings.endpoint;
       // S3 Control's endpoint rules put the account id in the host name (`<account>.s3-control…`),
-      // which no single-host emulator answers; send it to the endpoint as given.
-      const extra =
-        Client === (S3ControlClient as unknown) && endpoint
-          ? { endpointProvider: () => ({ url: new URL(endpoint) }) }
-          : {};
-      client = new Client({ ...config, ...extra });
+      // which no single-host emulator answers; send it to the endpoint as given. Told apart by its
+      // service id, not its class, so that a bundle that never uses S3 Control does not carry it.
+      if (endpoint && client.config.serviceId === 'S3 Control') {
+        (client.config as { endpointProvider?: unknown }).endpointProvider = () => ({
+          url: new URL(endpoint),
+        });
+      }
       this.counter?.instrument(client, iamPrefix(client.config.serviceId));
+      this.onClient?.(client);
       byRegion.set(region, client);
     }
     return client;
@@ -94,22 +98,4 @@ export class AccountClients {
     for (const byRegion of this.#clients.values()) for (const client of byRegion.values()) client.destroy();
     this.#clients.clear();
   }
-}
-
-export function clientConfig(region: string, credentials: CredentialSource, settings: AwsClientSettings) {
-  return {
-    region,
-    maxAttempts: settings.maxAttempts,
-    retryMode: settings.retryMode,
-    ...(credentials ? { credentials } : {}),
-    ...(settings.endpoint
-      ? {
-          endpoint: settings.endpoint,
-          // Emulators serve every bucket and account on one host: no virtual-hosted buckets, and no
-          // `<account-id>.` host prefix (S3 Control adds one to every operation).
-          forcePathStyle: true,
-          disableHostPrefix: true,
-        }
-      : {}),
-  };
 }

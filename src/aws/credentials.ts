@@ -5,30 +5,10 @@
  */
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AssumeRoleSettings } from './assume-role-settings.ts';
 import { AssumeRoleError, errorCode } from './errors.ts';
 
-export interface AssumeRoleSettings {
-  roleName: string;
-  externalId?: string;
-  /** Names the run in CloudTrail, e.g. `estatescan-<runId>`. */
-  sessionName: string;
-  /** Assume the role in the caller's own account too. */
-  assumeRoleInCallerAccount: boolean;
-  durationSeconds: number;
-  /** Refresh this long before expiry. */
-  refreshMarginMs: number;
-  /** The partition's ARN prefix, `aws` unless in China or GovCloud. */
-  partition: string;
-}
-
-export const defaultAssumeRoleSettings: AssumeRoleSettings = {
-  roleName: 'EstatescanReadOnly',
-  sessionName: 'estatescan',
-  assumeRoleInCallerAccount: false,
-  durationSeconds: 3600,
-  refreshMarginMs: 5 * 60_000,
-  partition: 'aws',
-};
+export { type AssumeRoleSettings, defaultAssumeRoleSettings } from './assume-role-settings.ts';
 
 export function roleArn(
   accountId: string,

@@ -1,7 +1,8 @@
 /**
  * From the API call counter's keys (`<service>:<Operation>`, see `api-calls.ts`) to the IAM actions
- * that authorize them. The member role's policy in `infra/member-role.yml` is checked against the
- * actions a real inventory calls, mapped through here.
+ * that authorize them. The member role's policy in `infra/member-role.yml` grants the actions of the
+ * calls the collectors and the planner declare (`src/scan/member-account-calls.ts`), mapped
+ * through here.
  *
  * For most services the IAM action is the operation's name under the service prefix. S3 is the
  * exception: several operations are authorized by an action with another name, and S3 Control's
@@ -9,43 +10,14 @@
  */
 
 /**
- * The API calls estatescan makes inside a member account, through the member role: every
- * collector's, and the planner's `DescribeRegions` (for `regions: all`). The member role grants
- * exactly `iamActionFor` of these; test/integration/infra/iam-policy.test.ts checks this list against
- * the calls a full inventory really makes, and test/unit/infra/member-role.test.ts the template
- * against this list.
+ * The calls `estatescan scan --security-hub` makes in each member account, with that account's
+ * credentials (Security Hub accepts a finding of the default product only from its own account).
+ * The member role grants them only with `SecurityHubImport=true`, in a policy of their own.
  */
-export const memberAccountOperations: readonly string[] = [
-  'ec2:DescribeFlowLogs',
-  'ec2:DescribeImages',
-  'ec2:DescribeInstances',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeRegions',
-  'ec2:DescribeSecurityGroups',
-  'ec2:DescribeSubnets',
-  'ec2:DescribeVpcs',
-  'ecr-public:DescribeRepositories',
-  'ecr:DescribeRepositories',
-  'ecr:GetLifecyclePolicy',
-  'ecr:GetRegistryScanningConfiguration',
-  'ecr:GetRepositoryPolicy',
-  'ecr:ListTagsForResource',
-  'ecs:DescribeClusters',
-  'ecs:DescribeContainerInstances',
-  'ecs:ListClusters',
-  'ecs:ListContainerInstances',
-  'eks:DescribeCluster',
-  'eks:DescribeClusterVersions',
-  'eks:DescribeNodegroup',
-  'eks:ListClusters',
-  'eks:ListNodegroups',
-  's3:GetBucketEncryption',
-  's3:GetBucketLocation',
-  's3:GetBucketVersioning',
-  's3:GetPublicAccessBlock',
-  's3:ListBuckets',
-  's3control:GetPublicAccessBlock',
-  'ssm:DescribeInstanceInformation',
+export const securityHubOperations: readonly string[] = [
+  'securityhub:BatchImportFindings',
+  'securityhub:BatchUpdateFindings',
+  'securityhub:GetFindings',
 ];
 
 /** S3 operations whose IAM action has another name (the AWS Service Authorization Reference). */
@@ -78,6 +50,7 @@ const sameNameServices = new Set([
   'eks',
   'ecr',
   'ecr-public',
+  'outposts',
   'ssm',
   'sts',
   'organizations',
@@ -86,6 +59,7 @@ const sameNameServices = new Set([
   'sqs',
   'states',
   'kms',
+  'securityhub',
 ]);
 
 /**

@@ -5,7 +5,8 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { EstatescanError } from '../errors.ts';
 import { ApiCallCounter } from './api-calls.ts';
-import { AccountClients, type AwsClientSettings, clientConfig } from './clients.ts';
+import { type AwsClientSettings, clientConfig } from './client-config.ts';
+import { AccountClients, type ClientHook } from './clients.ts';
 import { type AssumeRoleSettings, CredentialBroker } from './credentials.ts';
 import { errorCode } from './errors.ts';
 
@@ -20,6 +21,11 @@ export interface SessionSettings {
   homeRegion: string;
   /** The clock credentials are refreshed by (epoch ms); `Date.now` unless a test moves time. */
   now?: () => number;
+  /**
+   * Called with every client the session makes (STS, the hub's and every member account's), e.g.
+   * the tracer's `captureAWSv3Client` in the functions.
+   */
+  onClient?: ClientHook;
 }
 
 export class ScanSession {
@@ -42,6 +48,7 @@ export class ScanSession {
   static async create(settings: SessionSettings, counter = new ApiCallCounter()): Promise<ScanSession> {
     const sts = new STSClient(clientConfig(settings.homeRegion, undefined, settings.aws));
     counter.instrument(sts, 'sts');
+    settings.onClient?.(sts);
     let accountId: string | undefined;
     try {
       accountId = (await sts.send(new GetCallerIdentityCommand({}))).Account;
@@ -54,7 +61,7 @@ export class ScanSession {
     }
     if (!accountId) throw new CallerIdentityError('sts:GetCallerIdentity returned no account id.');
     const broker = new CredentialBroker(sts, accountId, settings.assumeRole, settings.now);
-    const hub = new AccountClients(accountId, undefined, settings.aws, counter);
+    const hub = new AccountClients(accountId, undefined, settings.aws, counter, settings.onClient);
     return new ScanSession(accountId, settings, broker, hub, sts, counter);
   }
 
@@ -67,6 +74,7 @@ export class ScanSession {
         this.broker.forAccount(accountId),
         this.settings.aws,
         this.counter,
+        this.settings.onClient,
       );
       this.#accounts.set(accountId, clients);
     }

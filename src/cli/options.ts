@@ -1,7 +1,6 @@
 /**
  * Target and run options shared by `scan` and `inventory`, parsed from flags and validated once.
  */
-import { parseArgs } from 'node:util';
 import type { Environment } from '../config/environment.ts';
 import {
   describeIssues,
@@ -11,6 +10,7 @@ import {
   targetSettingsSchema,
 } from '../config/settings.ts';
 import { UsageError } from '../errors.ts';
+import { commaList } from './args.ts';
 
 export const targetOptionSpec = {
   accounts: { type: 'string' },
@@ -26,6 +26,7 @@ export const targetOptionSpec = {
   format: { type: 'string', short: 'f' },
   output: { type: 'string', short: 'o' },
   quiet: { type: 'boolean', short: 'q' },
+  wide: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -33,27 +34,17 @@ export interface RunOptions {
   targets: TargetSettings;
   performance: PerformanceSettings;
   region: string;
+  /** The first of `formats`. */
   format: string;
+  /** Every format asked for (`--format html,ocsf,csv`), in order, without repeats. */
+  formats: string[];
   output?: string;
   quiet: boolean;
 }
 
-const list = (value: string | undefined) =>
-  value
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+const list = commaList;
 
-export function parseCommandArgs<T extends Record<string, { type: 'string' | 'boolean'; short?: string }>>(
-  args: string[],
-  spec: T,
-) {
-  try {
-    return parseArgs({ args, options: spec, allowPositionals: false, strict: true });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}. Run with --help for the options.`);
-  }
-}
+export { parseCommandArgs } from './args.ts';
 
 /** Settings from a configuration file, which flags override. */
 export interface RunOptionDefaults {
@@ -66,6 +57,8 @@ export function toRunOptions(
   env: Environment,
   formats: readonly string[],
   defaults: RunOptionDefaults = {},
+  /** Whether `--format` may name several formats (`scan`, with `--output-dir`). */
+  multipleFormats = false,
 ): RunOptions {
   const problems: string[] = [];
   const accounts =
@@ -105,9 +98,13 @@ export function toRunOptions(
       problems.push(`${performanceFlags[key] ?? key}: ${issue.message}`);
     }
   }
-  const format = (values.format as string | undefined) ?? 'table';
-  if (!formats.includes(format))
-    problems.push(`--format: must be one of ${formats.join(', ')} (got "${format}")`);
+  const requested = [...new Set(list(values.format as string | undefined) ?? ['table'])];
+  const format = requested[0] ?? 'table';
+  if (!requested.length || requested.some((f) => !formats.includes(f))) {
+    problems.push(`--format: must be one of ${formats.join(', ')} (got "${String(values.format)}")`);
+  } else if (requested.length > 1 && !multipleFormats) {
+    problems.push(`--format: one format at a time (got "${String(values.format)}")`);
+  }
   const region = env.region;
   if (
     !region &&
@@ -124,6 +121,7 @@ export function toRunOptions(
     region:
       region ?? (Array.isArray(targets.data.regions) ? (targets.data.regions[0] as string) : 'us-east-1'),
     format,
+    formats: requested,
     ...(values.output ? { output: values.output as string } : {}),
     quiet: Boolean(values.quiet),
   };
@@ -143,4 +141,7 @@ export const targetOptionsHelp = `Targets:
 Output:
   --format, -f <format>            output format
   --output, -o <file>              write the output to a file instead of stdout
-  --quiet, -q                      no progress on stderr`;
+  --quiet, -q                      no progress on stderr
+  --wide                           tables: every column and cell whole (by default they fit the
+                                   terminal's width, else COLUMNS, else 100: free text is cut first,
+                                   identifiers never; ARNs are cut in the middle, the resource id kept)`;

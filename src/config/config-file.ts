@@ -114,16 +114,19 @@ export function parseConfig(text: string, name: string, knownRuleIds?: ReadonlyS
   return parsed.data;
 }
 
-export async function loadConfig(path: string, knownRuleIds?: ReadonlySet<string>): Promise<ConfigFile> {
-  let text: string;
+/** A configuration file's text; a `UsageError` when it cannot be read. */
+export async function readConfigText(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (error) {
     throw new UsageError(
       `Cannot read the configuration file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
     );
   }
-  return parseConfig(text, path, knownRuleIds);
+}
+
+export async function loadConfig(path: string, knownRuleIds?: ReadonlySet<string>): Promise<ConfigFile> {
+  return parseConfig(await readConfigText(path), path, knownRuleIds);
 }
 
 /** The JSON schema of the configuration file, for editors (`# yaml-language-server: $schema=…`). */

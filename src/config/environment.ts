@@ -1,5 +1,6 @@
 /**
- * The only place that reads the process environment. Everything else gets these values passed in.
+ * The only place that reads the process environment (with cli-environment.ts, the CLI's part, kept
+ * free of zod so the CLI starts fast). Everything else gets these values passed in.
  */
 import * as z from 'zod';
 import { ConfigurationError } from './errors.ts';
@@ -10,30 +11,20 @@ import {
   targetSettingsSchema,
 } from './settings.ts';
 
-export interface Environment {
-  /** `AWS_ENDPOINT_URL`: one endpoint for every service, e.g. an emulator. */
-  endpoint?: string;
-  /** `AWS_REGION` or `AWS_DEFAULT_REGION`. */
-  region?: string;
-  /** Whether stderr is a terminal (progress display). */
-  interactive: boolean;
-}
-
-export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  return {
-    ...(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {}),
-    ...(region ? { region } : {}),
-    interactive: Boolean(process.stderr.isTTY) && env.CI !== 'true' && env.TERM !== 'dumb',
-  };
-}
+export {
+  type Environment,
+  quietSdkNodeVersionWarning,
+  readEnvironment,
+} from './cli-environment.ts';
 
 /**
- * The SDK warns on every Node 20 process that future versions need Node 22. estatescan runs on
- * nodejs22.x in Lambda; on a laptop with Node 20 the warning is noise on the CLI's stderr.
+ * What the functions' logger, metrics and tracer need at import (Powertools reads its own
+ * `POWERTOOLS_*` variables): the stage, which every metric carries as a dimension so that two
+ * stages in one account never mix in a graph or an alarm.
  */
-export function quietSdkNodeVersionWarning(env: NodeJS.ProcessEnv = process.env): void {
-  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+export function readTelemetryEnvironment(env: NodeJS.ProcessEnv = process.env): { stage?: string } {
+  const stage = env.STAGE?.trim();
+  return stage ? { stage } : {};
 }
 
 /**
@@ -69,8 +60,15 @@ export interface LambdaEnvironment {
   performance: PerformanceSettings;
   /** `INLINE_TARGET_LIMIT` (default 10): the on-demand function scans at most this many inline. */
   inlineTargetLimit: number;
-  /** `CONFIG_FILE`: an estatescan.config.yml packaged with the function (rules, settings, suppressions). */
-  configFile?: string;
+  /**
+   * `CONFIG_BUCKET`: the bucket holding the deployed configuration (`estatescan config push`), read
+   * by the functions that evaluate rules; `CONFIG_KEY` its key (default `estatescan.config.yml`).
+   * Unset, they scan with the defaults.
+   */
+  configBucket?: string;
+  configKey?: string;
+  /** `STAGE`: the deployment's stage, the `stage` dimension of every metric. */
+  stage?: string;
   /** `SLACK_WEBHOOK_PARAMETER`: the SSM SecureString holding the Slack webhook URL (the forwarder). */
   slackWebhookParameter?: string;
   /**
@@ -79,10 +77,18 @@ export interface LambdaEnvironment {
    * itself, for in-process use).
    */
   externalIdParameter?: string;
+  /**
+   * `SECURITY_HUB` (`true`|`false`, default `false`): keep findings in step in each member account's
+   * own Security Hub, through the member role (deployed with `SecurityHubImport=true`).
+   */
+  securityHub: boolean;
 }
 
 /** An SSM parameter name as the deployment gives it: a path from the root. */
 const parameterNamePattern = /^\/[\w./-]{1,1010}$/;
+
+/** An S3 bucket name (3-63 lowercase letters, digits, dots and hyphens). */
+const bucketNamePattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 export const DEFAULT_INLINE_TARGET_LIMIT = 10;
 
@@ -175,9 +181,23 @@ export function readLambdaEnvironment(env: NodeJS.ProcessEnv = process.env): Lam
       `EXTERNAL_ID_PARAMETER: an SSM parameter name starting with / (got "${externalIdParameter.slice(0, 100)}")`,
     );
   }
+  const configBucket = text('CONFIG_BUCKET');
+  if (configBucket !== undefined && !bucketNamePattern.test(configBucket)) {
+    problems.push(`CONFIG_BUCKET: an S3 bucket name (got "${configBucket.slice(0, 100)}")`);
+  }
+  if (text('CONFIG_KEY') !== undefined && configBucket === undefined) {
+    problems.push('CONFIG_KEY is set without CONFIG_BUCKET: set the bucket too, or neither');
+  }
+  if (text('CONFIG_FILE') !== undefined) {
+    problems.push(
+      'CONFIG_FILE is no longer read: the functions read the deployed configuration from CONFIG_BUCKET ' +
+        '(estatescan config push --stage <stage> uploads it)',
+    );
+  }
   if (externalIdParameter !== undefined && text('EXTERNAL_ID') !== undefined) {
     problems.push('EXTERNAL_ID and EXTERNAL_ID_PARAMETER are both set: set only one');
   }
+  const securityHub = flag('SECURITY_HUB');
   if (problems.length || !targets.success || !performance.success || !limit.success) {
     throw new ConfigurationError(
       `The function's environment is misconfigured:\n  ${problems.join('\n  ')}\n` +
@@ -196,8 +216,11 @@ export function readLambdaEnvironment(env: NodeJS.ProcessEnv = process.env): Lam
     targets: targets.data,
     performance: performance.data,
     inlineTargetLimit: limit.data,
-    ...(text('CONFIG_FILE') ? { configFile: text('CONFIG_FILE') } : {}),
+    ...(configBucket ? { configBucket } : {}),
+    ...(text('CONFIG_KEY') ? { configKey: text('CONFIG_KEY') } : {}),
+    ...(text('STAGE') ? { stage: text('STAGE') } : {}),
     ...(text('SLACK_WEBHOOK_PARAMETER') ? { slackWebhookParameter: text('SLACK_WEBHOOK_PARAMETER') } : {}),
     ...(externalIdParameter ? { externalIdParameter } : {}),
+    securityHub: securityHub ?? false,
   };
 }

@@ -2,8 +2,8 @@
  * Run settings: validated once at the boundary (CLI flags, config file, invoke event), typed after.
  */
 import * as z from 'zod';
-import { defaultAwsClientSettings } from '../aws/clients.ts';
-import { defaultAssumeRoleSettings } from '../aws/credentials.ts';
+import { defaultAssumeRoleSettings } from '../aws/assume-role-settings.ts';
+import { defaultAwsClientSettings } from '../aws/client-config.ts';
 
 export const accountIdPattern = /^\d{12}$/;
 export const regionPattern = /^[a-z]{2}(-[a-z]+)+-\d$/;

@@ -7,7 +7,7 @@
 import { boundedEvidence, boundedText, findingBudget } from '../findings/budget.ts';
 import { findingId } from '../findings/finding-id.ts';
 import type { Finding, Severity } from '../findings/types.ts';
-import type { Snapshot, SourceId } from '../inventory/types.ts';
+import type { Snapshot, SourceId, Tags } from '../inventory/types.ts';
 import type { SuppressionMatcher } from './suppressions.ts';
 import type { Rule, RuleContext, RuleResult } from './types.ts';
 
@@ -32,6 +32,27 @@ export interface TargetEvaluation {
    */
   unevaluatedResources: Record<string, string[]>;
   skippedRules: SkippedRule[];
+  /**
+   * Per evaluated rule that declares its scope, how many resources it judged and how many of them
+   * failed (findings, suppressed ones included) or passed. Always set by `evaluateSnapshot`.
+   */
+  coverage?: Record<string, RuleCoverage>;
+  /**
+   * The tags of each finding's resource, by finding id (untagged ones absent). Always set by
+   * `evaluateSnapshot`; kept out of the finding itself, so the store and messages do not carry them.
+   */
+  resourceTags?: Record<string, Tags>;
+}
+
+/**
+ * One rule on one target: `evaluated` = `failed` + `passed`. Resources it could not see whole
+ * (`unevaluated`) count in none of them: they neither failed nor passed this scan.
+ */
+export interface RuleCoverage {
+  evaluated: number;
+  failed: number;
+  passed: number;
+  unevaluated: number;
 }
 
 export interface EvaluationOptions {
@@ -53,6 +74,8 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluationOptions)
   const evaluatedRules: string[] = [];
   const unevaluatedResources: Record<string, string[]> = {};
   const skippedRules: SkippedRule[] = [];
+  const coverage: Record<string, RuleCoverage> = {};
+  const resourceTags: Record<string, Tags> = {};
   for (const rule of options.rules) {
     const failed = rule.requires.filter((s) => snapshot.sources[s]?.ok === false);
     const missing = rule.requires.filter((s) => snapshot.sources[s] === undefined);
@@ -86,6 +109,14 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluationOptions)
     }
     evaluatedRules.push(rule.id);
     if (unseen.length) unevaluatedResources[rule.id] = unseen;
+    const scope = scopeOf(rule, snapshot, options);
+    if (scope) {
+      coverage[rule.id] = coverageOf(scope, ruleFindings, unseen);
+      for (const f of ruleFindings) {
+        const tags = scope.get(f.resourceId);
+        if (tags && Object.keys(tags).length) resourceTags[f.findingId] = tags;
+      }
+    }
     findings.push(...ruleFindings);
   }
   return {
@@ -95,7 +126,33 @@ export function evaluateSnapshot(snapshot: Snapshot, options: EvaluationOptions)
     evaluatedRules,
     unevaluatedResources,
     skippedRules,
+    coverage,
+    resourceTags,
   };
+}
+
+/** The rule's scope as resource id → tags, or undefined when it declares none (or it throws). */
+function scopeOf(rule: Rule, snapshot: Snapshot, options: EvaluationOptions): Map<string, Tags> | undefined {
+  if (!rule.scope) return undefined;
+  try {
+    return new Map(rule.scope(snapshot, options.ctx).map((r) => [r.id, r.tags ?? {}]));
+  } catch {
+    // The findings stand on their own; only the count is lost, and a missing count says so.
+    return undefined;
+  }
+}
+
+function coverageOf(
+  scope: ReadonlyMap<string, Tags>,
+  results: readonly { resourceId: string }[],
+  unseen: readonly string[],
+): RuleCoverage {
+  const failed = new Set(results.map((r) => r.resourceId));
+  // A finding about a resource outside the declared scope still counts as judged.
+  const judged = new Set([...scope.keys(), ...failed]);
+  const unevaluated = unseen.filter((id) => judged.has(id) && !failed.has(id)).length;
+  const evaluated = judged.size - unevaluated;
+  return { evaluated, failed: failed.size, passed: evaluated - failed.size, unevaluated };
 }
 
 /** One rule result as a finding within the finding budgets, suppressed when a suppression matches. */

@@ -26,14 +26,20 @@ function resourceMatches(pattern: string, resource: string | undefined): boolean
   return resource !== undefined && wildcardMatch(pattern, resource, { questionMark: false }) === true;
 }
 
+/**
+ * The instant a suppression stops applying (epoch ms): a date (`2027-01-31`) lasts to the end of
+ * that day in UTC, a date-time ends at that instant. The CLI's scans, the deployment's and
+ * `estatescan config push` (which warns of expired ones) all read expiry through this.
+ */
+export function suppressionEnds(expiresAt: string): number {
+  return Date.parse(expiresAt.length === 10 ? `${expiresAt}T23:59:59.999Z` : expiresAt);
+}
+
 export class SuppressionMatcher {
   readonly #rules: { rule: SuppressionRule; expires: number }[];
 
   constructor(rules: readonly SuppressionRule[]) {
-    this.#rules = rules.map((rule) => ({
-      rule,
-      expires: Date.parse(rule.expiresAt.length === 10 ? `${rule.expiresAt}T23:59:59.999Z` : rule.expiresAt),
-    }));
+    this.#rules = rules.map((rule) => ({ rule, expires: suppressionEnds(rule.expiresAt) }));
   }
 
   /** The suppression in force for a finding at `now`, if any. */

@@ -5,7 +5,7 @@
  */
 
 import type { Severity } from '../findings/types.ts';
-import type { Snapshot, SourceId } from '../inventory/types.ts';
+import type { Snapshot, SourceId, Tags } from '../inventory/types.ts';
 import type { LifecycleCatalogue } from '../lifecycle/catalogue.ts';
 
 export interface RuleMetadata {
@@ -72,8 +72,21 @@ export interface RuleResult {
   cli?: string;
 }
 
+/** A resource a rule judges, with its tags (which reports show beside its finding). */
+export interface ScopedResource {
+  /** The `resourceId` a finding about it carries. */
+  id: string;
+  tags?: Tags;
+}
+
 export interface Rule extends RuleMetadata {
   evaluate(snapshot: Snapshot, ctx: RuleContext): RuleResult[];
+  /**
+   * Every resource the rule judges in the snapshot, failing or not: the "40" of "3 of 40 buckets
+   * failed". Resources it cannot judge (an instance whose OS is unknown, a connected cluster for an
+   * endpoint rule) are left out. Every registered rule declares it (a test checks).
+   */
+  scope?(snapshot: Snapshot, ctx: RuleContext): ScopedResource[];
   /**
    * Resources the rule could not judge although its sources were read, because data about them
    * that it needs is missing for a failure (beyond the per-resource call failures the engine

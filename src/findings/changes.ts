@@ -1,7 +1,9 @@
 /**
  * What changed about a finding between two scans of a target. Reconcile produces these; the
- * notifier turns them into messages. Nothing else is ever announced.
+ * notifier turns them into messages, with the targets that started or stopped failing
+ * (target-health.ts). Nothing else is ever announced.
  */
+import type { TargetHealth } from './target-health.ts';
 import type { Finding, Severity } from './types.ts';
 
 export const changeKinds = [
@@ -69,4 +71,9 @@ export interface ChangeSet {
   runId: string;
   changes: FindingChange[];
   baselines: BaselineSummary[];
+  /**
+   * Targets this run found failing for the first time, or scanned again after they failed
+   * (`lastChange` `target-failing` / `target-recovered`; see target-health.ts).
+   */
+  targetHealth?: TargetHealth[];
 }

@@ -10,6 +10,7 @@
  * | run summary       | `RUN#<runId>`             | `SUMMARY`                           | `RUNS`                        | `<startedAt>#<runId>`               |
  * | run plan          | `RUN#<runId>`             | `PLAN`                              |                               |                                     |
  * | run target        | `RUN#<runId>`             | `TARGET#<account>#<region>`         |                               |                                     |
+ * | target health     | `TARGET-HEALTH`           | `<account>#<region>` (`*`: account) |                               |                                     |
  *
  * Every access pattern is a Query: open findings of an account and region (PK, `FINDING#`); open
  * findings across the organization by severity (GSI1 `STATUS#open#<severity>`, optionally narrowed
@@ -27,7 +28,8 @@
  * `scan-target` its run target item, the map's RecordFailure state (a `dynamodb:putItem` task in
  * serverless.yml, which must build the same item) the run target item of a target whose scan failed
  * for good, with Step Functions' `{ Error, Cause }` as JSON text in `error`; `summarize` then Queries
- * the partition and writes the summary.
+ * the partition and writes the summary, then moves the health items of the run's targets
+ * (`target-health.ts`): one small partition, holding only targets that failed, which one Query reads.
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
@@ -58,11 +60,19 @@ import {
   type StoredInventory,
   type StoredRun,
 } from './store.ts';
+import { healthKey, type TargetHealth, type TargetHealthWrite } from './target-health.ts';
 import { severities } from './types.ts';
 
 const DAY_SECONDS = 86_400;
 /** How long resolved findings, events and run records stay before TTL archives them. */
-export const RETENTION_DAYS = { resolvedFindings: 90, events: 400, runs: 90 };
+export const RETENTION_DAYS = { resolvedFindings: 90, events: 400, runs: 90, targetHealth: 30 };
+
+/**
+ * The partition of the targets' health items. A target's item expires `RETENTION_DAYS.targetHealth`
+ * after its latest write: a recovered one, or a failing one no run covers any more (an account that
+ * left the organization), goes quietly.
+ */
+export const TARGET_HEALTH_PARTITION = 'TARGET-HEALTH';
 
 const targetKey = (accountId: string, region: string) => `TARGET#${accountId}#${region}`;
 const ttlAfter = (iso: string, days: number) => Math.floor(Date.parse(iso) / 1000) + days * DAY_SECONDS;
@@ -320,6 +330,51 @@ export class DynamoDbFindingStore implements FindingStore {
         : {}),
       ...(typeof item.rowsTotal === 'number' ? { rowsTotal: item.rowsTotal } : {}),
     };
+  }
+
+  async loadTargetHealth(): Promise<TargetHealth[]> {
+    const items = await this.#query({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': TARGET_HEALTH_PARTITION },
+      ConsistentRead: true,
+    });
+    return items.map((item) => body<TargetHealth>(item));
+  }
+
+  async writeTargetHealth({ health, expected }: TargetHealthWrite): Promise<boolean> {
+    const sk = healthKey(health.accountId, health.region);
+    const item = {
+      PK: TARGET_HEALTH_PARTITION,
+      SK: sk,
+      itemType: 'target-health',
+      ttl: ttlAfter(health.lastChangedAt, RETENTION_DAYS.targetHealth),
+      ...health,
+    };
+    assertItemFits(item, {
+      kind: 'target-health',
+      key: sk,
+      accountId: health.accountId,
+      region: health.region,
+    });
+    try {
+      await this.#doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ...(expected === null
+            ? { ConditionExpression: 'attribute_not_exists(PK)' }
+            : {
+                ConditionExpression: '#status = :status AND lastChangedRunId = :run',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':status': expected.status, ':run': expected.lastChangedRunId },
+              }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async recordRun(run: RunRecord): Promise<void> {

@@ -27,7 +27,8 @@ export type StoreItemKind =
   | 'inventory'
   | 'run'
   | 'run-plan'
-  | 'run-target';
+  | 'run-target'
+  | 'target-health';
 
 /**
  * An item the store was about to write is over its size budget (`ITEM_SIZE_BUDGET`, below

@@ -8,6 +8,12 @@ import type { CollectionError } from '../inventory/types.ts';
 import { ConcurrentUpdateError } from './errors.ts';
 import { assertItemFits, fitInventoryRows } from './item-size.ts';
 import type { ReconcileResult, StoredFinding, TargetState } from './reconcile.ts';
+import {
+  healthKey,
+  type TargetHealth,
+  type TargetHealthStore,
+  type TargetHealthWrite,
+} from './target-health.ts';
 import type { FindingStatus, Severity } from './types.ts';
 
 export interface FindingQuery {
@@ -89,6 +95,11 @@ export interface RunRecord {
   changes: number;
   /** Accounts the plan could not expand into targets (e.g. DescribeRegions denied). */
   planErrors?: CollectionError[];
+  /**
+   * Why the run failed before it scanned anything (an invalid deployed configuration): the run is
+   * recorded with this error and no targets, so it shows in the run history.
+   */
+  error?: string;
 }
 
 export interface StoredInventory {
@@ -105,7 +116,7 @@ export interface StoredInventory {
   rowsTotal?: number;
 }
 
-export interface FindingStore {
+export interface FindingStore extends TargetHealthStore {
   loadTarget(accountId: string, region: string): Promise<{ state?: TargetState; findings: StoredFinding[] }>;
   /** The target's state alone (one item), for readers that need no findings. */
   loadTargetState(accountId: string, region: string): Promise<TargetState | undefined>;
@@ -218,8 +229,27 @@ export class MemoryFindingStore implements FindingStore {
   readonly runPlans = new Map<string, RunPlanRecord>();
   /** Each run's targets' outcomes, by `<account>/<region>`. */
   readonly runTargets = new Map<string, Map<string, RunTargetRecord>>();
+  /** The targets' health items, by `<account>#<region>`. */
+  readonly health = new Map<string, TargetHealth>();
   /** Items written, as the DynamoDB adapter would count them. */
   writes = 0;
+
+  async loadTargetHealth() {
+    return structuredClone([...this.health.values()]);
+  }
+
+  async writeTargetHealth({ health, expected }: TargetHealthWrite) {
+    const key = healthKey(health.accountId, health.region);
+    const current = this.health.get(key);
+    const still =
+      expected === null
+        ? current === undefined
+        : current?.status === expected.status && current.lastChangedRunId === expected.lastChangedRunId;
+    if (!still) return false;
+    this.health.set(key, structuredClone(health));
+    this.writes++;
+    return true;
+  }
 
   async loadTarget(accountId: string, region: string) {
     const findings = [...this.findings.values()].filter(

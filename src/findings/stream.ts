@@ -2,12 +2,14 @@
  * The table's change stream → change sets for the notifier. Every finding write carries what it was
  * about (`lastChange`), so a crash between writing and notifying loses nothing: the stream replays
  * the writes. A target's baseline is announced once, from the insertion of its state item (and a
- * summary of rules new to a target, from the state item of the run that first evaluated them).
+ * summary of rules new to a target, from the state item of the run that first evaluated them). A
+ * target that starts or stops failing is announced from its health item's write (target-health.ts).
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { BaselineSummary, ChangeKind, ChangeSet, FindingChange } from './changes.ts';
 import { changeKinds } from './changes.ts';
 import type { StoredFinding } from './reconcile.ts';
+import { announcedHealthChanges, type TargetHealth, type TargetHealthChange } from './target-health.ts';
 import type { Finding } from './types.ts';
 
 /** The part of a DynamoDB stream record the notifier reads (as Lambda delivers it). */
@@ -26,9 +28,10 @@ function image(raw: Record<string, unknown> | undefined): Record<string, unknown
   return raw ? unmarshall(raw as any) : undefined;
 }
 
-function findingOf(item: Record<string, unknown>): StoredFinding {
+/** An item without its keys and bookkeeping attributes. */
+function bodyOf<T>(item: Record<string, unknown>): T {
   const { PK: _a, SK: _b, GSI1PK: _c, GSI1SK: _d, ttl: _e, itemType: _f, ...rest } = item;
-  return rest as unknown as StoredFinding;
+  return rest as unknown as T;
 }
 
 /** Groups stream records into one change set per run. Records that announce nothing are skipped. */
@@ -55,8 +58,15 @@ export function changeSetsFromStream(records: readonly StreamRecord[]): ChangeSe
       }
       continue;
     }
+    if (item.itemType === 'target-health') {
+      if (!announcedHealthChanges.has(item.lastChange as TargetHealthChange)) continue;
+      const health = bodyOf<TargetHealth>(item);
+      const set = setFor(health.lastChangedRunId);
+      set.targetHealth = [...(set.targetHealth ?? []), health];
+      continue;
+    }
     if (item.itemType !== 'finding' || !announced.has(String(item.lastChange))) continue;
-    const finding = findingOf(item);
+    const finding = bodyOf<StoredFinding>(item);
     const change: FindingChange = {
       kind: finding.lastChange as ChangeKind,
       finding: finding as Finding,

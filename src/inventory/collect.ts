@@ -7,6 +7,7 @@ import { ec2Collector } from './collectors/ec2.ts';
 import { ecrCollector } from './collectors/ecr.ts';
 import { ecsCollector } from './collectors/ecs.ts';
 import { eksCollector } from './collectors/eks.ts';
+import { outpostsCollector } from './collectors/outposts.ts';
 import { s3Collector } from './collectors/s3.ts';
 import { ssmCollector } from './collectors/ssm.ts';
 import { vpcCollector } from './collectors/vpc.ts';
@@ -21,13 +22,17 @@ export const collectors: readonly Collector[] = [
   ecrCollector,
   s3Collector,
   ssmCollector,
+  outpostsCollector,
 ];
 
 /** Sources another source cannot be collected without (listing before describing). */
 const structuralDependencies: Partial<Record<SourceId, SourceId[]>> = {
   'ec2.instances': ['ec2.images'],
   'ecs.containerInstances': ['ecs.clusters'],
+  'ecs.taskDefinitions': ['ecs.services'],
   'eks.nodegroups': ['eks.clusters'],
+  'eks.fargateProfiles': ['eks.clusters'],
+  'eks.addons': ['eks.clusters'],
 };
 
 /**

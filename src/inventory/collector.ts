@@ -4,6 +4,7 @@
  */
 import type { AccountClients } from '../aws/clients.ts';
 import { errorCode, errorMessage } from '../aws/errors.ts';
+import type { DeclaredCall } from './declared-calls.ts';
 import type { CollectionError, SourceId, SourceResult, Sources } from './types.ts';
 
 /** Work shared by every region of one account (S3 buckets are listed once per account). */
@@ -36,8 +37,8 @@ export interface CollectorContext {
    */
   details?: boolean;
   /**
-   * Page size for paginated calls; undefined uses each API's maximum (fewest calls). Tests set it
-   * small to make results span pages.
+   * Page size for paginated calls; undefined uses each call's declared one, the API's maximum
+   * (fewest calls). Tests set it small to make results span pages.
    */
   pageSize?: number;
 }
@@ -47,6 +48,11 @@ export interface Collector {
   name: string;
   /** The sources it can produce. */
   produces: readonly SourceId[];
+  /**
+   * Every API call it makes (`declared-calls.ts`); the collector reads its page sizes and operation
+   * names from these, and a test fails on a call it makes without declaring it.
+   */
+  calls: readonly DeclaredCall[];
   /** Collects the wanted sources among those it produces (and what they depend on). */
   collect(ctx: CollectorContext, wanted: ReadonlySet<SourceId>): Promise<Sources>;
 }

@@ -15,16 +15,22 @@ export const sourceIds = [
   'ec2.instances',
   'ec2.images',
   'ec2.securityGroups',
+  'ec2.availabilityZones',
   'ecs.clusters',
   'ecs.containerInstances',
+  'ecs.services',
+  'ecs.taskDefinitions',
   'eks.clusters',
   'eks.nodegroups',
+  'eks.fargateProfiles',
+  'eks.addons',
   'ecr.repositories',
   'ecr.registryScanning',
   'ecrPublic.repositories',
   's3.buckets',
   's3.accountPublicAccessBlock',
   'ssm.managedInstances',
+  'outposts.outposts',
 ] as const;
 export type SourceId = (typeof sourceIds)[number];
 
@@ -34,9 +40,9 @@ export interface CollectionError {
   region: string;
   /**
    * `scan-target`: the target's whole scan failed (a Lambda invocation the state machine caught);
-   * `store`: its findings could not be saved.
+   * `store`: its findings could not be saved; `securityhub`: Security Hub refused findings or a call.
    */
-  source: SourceId | 'credentials' | 'plan' | 'scan-target' | 'store';
+  source: SourceId | 'credentials' | 'plan' | 'scan-target' | 'store' | 'securityhub';
   /** `service:Operation`, e.g. `ec2:DescribeInstances`. */
   operation: string;
   /** The AWS error code, e.g. `AccessDenied`, `RequestLimitExceeded`. */
@@ -81,6 +87,25 @@ export interface FlowLog {
   status?: string;
   trafficType?: string;
   destinationType?: string;
+}
+
+/**
+ * A zone of the region, from `DescribeAvailabilityZones` with `AllAvailabilityZones`: Local Zones and
+ * Wavelength Zones are listed whether or not the account opted in.
+ */
+export interface AvailabilityZone {
+  zoneName: string;
+  zoneId?: string;
+  /** `availability-zone`, `local-zone` or `wavelength-zone`. */
+  zoneType: string;
+  /** `opt-in-not-required`, `opted-in` or `not-opted-in`. */
+  optInStatus?: string;
+  state?: string;
+  /** The zone a Local or Wavelength Zone hangs off, e.g. `us-west-2a`. */
+  parentZoneName?: string;
+  /** e.g. `us-west-2-lax-1` for a Local Zone. */
+  groupName?: string;
+  networkBorderGroup?: string;
 }
 
 export interface NetworkInterface {
@@ -235,7 +260,90 @@ export interface EcsCluster {
   runningTasksCount: number;
   activeServicesCount: number;
   capacityProviders: string[];
+  /** What a service with neither a launch type nor a strategy of its own is placed by. */
+  defaultCapacityProviderStrategy: EcsCapacityProviderItem[];
   tags: Tags;
+}
+
+/** One entry of a capacity provider strategy. */
+export interface EcsCapacityProviderItem {
+  /** `FARGATE`, `FARGATE_SPOT`, or the name of an Auto Scaling group or managed instances provider. */
+  capacityProvider: string;
+  weight?: number;
+  base?: number;
+}
+
+/** A deployment of a service: during a rollout, old and new run side by side. */
+export interface EcsDeployment {
+  /** `PRIMARY`, `ACTIVE` (being replaced) or `INACTIVE`. */
+  status?: string;
+  platformVersion?: string;
+  taskDefinitionArn?: string;
+  runningCount: number;
+}
+
+export interface EcsService {
+  serviceArn: string;
+  serviceName: string;
+  clusterArn: string;
+  status?: string;
+  /** `EC2`, `FARGATE` or `EXTERNAL`; absent when a capacity provider strategy places the tasks. */
+  launchType?: string;
+  capacityProviderStrategy: EcsCapacityProviderItem[];
+  /** Fargate only: as the service asks for it, `LATEST` or a version such as `1.4.0`. */
+  platformVersion?: string;
+  /** Fargate only: the tasks' OS, e.g. `LINUX`, `WINDOWS_SERVER_2022_CORE`. */
+  platformFamily?: string;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  taskDefinitionArn?: string;
+  /** At most the few ECS keeps; the primary one first. */
+  deployments: EcsDeployment[];
+  /** The `awsvpc` subnets the tasks are placed in (empty for `bridge` and `host` networking). */
+  subnetIds: string[];
+  schedulingStrategy?: string;
+  createdAt?: string;
+}
+
+/**
+ * Where a container image is pulled from, read from its reference: an ECR registry (its account and
+ * region come from the host `<account>.dkr.ecr.<region>.amazonaws.com`), ECR Public
+ * (`public.ecr.aws`), or another registry (`docker.io` for a bare name such as `nginx:1.27`).
+ */
+export type ImageRegistry =
+  | { kind: 'ecr'; host: string; accountId: string; region: string }
+  | { kind: 'ecr-public'; host: string }
+  | { kind: 'other'; host: string };
+
+export interface ContainerImage {
+  /** The container's name in the task definition. */
+  container: string;
+  /** The reference as written (bounded: see `image-reference.ts`). */
+  image: string;
+  registry: ImageRegistry;
+  repository: string;
+  tag?: string;
+  digest?: string;
+}
+
+export interface EcsTaskDefinition {
+  taskDefinitionArn: string;
+  family: string;
+  revision: number;
+  /** `ACTIVE`, `INACTIVE` or `DELETE_IN_PROGRESS`. */
+  status?: string;
+  /** What the task definition was validated for: `EC2`, `FARGATE`, `EXTERNAL`, `MANAGED_INSTANCES`. */
+  requiresCompatibilities: string[];
+  networkMode?: string;
+  /** `LINUX`, `WINDOWS_SERVER_2019_FULL`, `WINDOWS_SERVER_2022_CORE`…, when the definition says. */
+  operatingSystemFamily?: string;
+  /** `X86_64` or `ARM64`, when the definition says. */
+  cpuArchitecture?: string;
+  cpu?: string;
+  memory?: string;
+  /** At most ten (the API's limit on container definitions). */
+  containers: ContainerImage[];
 }
 
 export interface EcsContainerInstance {
@@ -293,6 +401,8 @@ export interface EksCluster {
   tags: Tags;
   /** Support dates of `version` as EKS reports them today, when it could be asked. */
   versionSupport?: EksVersionSupport;
+  /** A local cluster: its control plane runs on these Outposts. */
+  outpostArns?: string[];
 }
 
 export interface EksNodegroup {
@@ -307,6 +417,53 @@ export interface EksNodegroup {
   capacityType?: string;
   instanceTypes: string[];
   scaling: { minSize?: number; maxSize?: number; desiredSize?: number };
+  /** The subnets the nodes are launched in, which tell a Local Zone or an Outpost. */
+  subnetIds?: string[];
+  tags: Tags;
+}
+
+export interface EksFargateProfile {
+  clusterName: string;
+  fargateProfileName: string;
+  fargateProfileArn?: string;
+  status?: string;
+  podExecutionRoleArn?: string;
+  subnetIds: string[];
+  /** Pods matching any selector run on Fargate: a namespace, and labels the pod must all carry. */
+  selectors: { namespace?: string; labels: Record<string, string> }[];
+  tags: Tags;
+}
+
+/**
+ * What EKS says of an add-on version (`DescribeAddonVersions` for the add-on's name, every
+ * Kubernetes version at once).
+ */
+export interface EksAddonCompatibility {
+  /** EKS still lists the installed version; versions it no longer offers are not judged. */
+  listed: boolean;
+  /** The Kubernetes `major.minor` versions the installed add-on version is compatible with. */
+  kubernetesVersions: string[];
+  /** The Kubernetes version after the cluster's, when EKS offers some version of the add-on for it. */
+  nextKubernetesVersion?: string;
+  /** The add-on version EKS installs by default on the cluster's Kubernetes version. */
+  defaultVersion?: string;
+  /**
+   * The newest add-on version compatible with both the cluster's version and the next: what to
+   * update to before upgrading the cluster.
+   */
+  bridgeVersion?: string;
+}
+
+export interface EksAddon {
+  clusterName: string;
+  /** The cluster's Kubernetes `major.minor`, when it has one. */
+  clusterVersion?: string;
+  addonName: string;
+  addonVersion?: string;
+  addonArn?: string;
+  status?: string;
+  /** Undefined when `DescribeAddonVersions` could not be read (the failure is in the errors). */
+  compatibility?: EksAddonCompatibility;
   tags: Tags;
 }
 
@@ -419,6 +576,35 @@ export interface ManagedInstance {
   eksClusterName?: string;
 }
 
+// ---------------------------------------------------------------- Outposts
+
+/** Capacity of an Outpost, from its compute assets (`outposts:ListAssets`, owner only). */
+export interface OutpostCapacity {
+  hosts: number;
+  /** Hosts in the `ACTIVE` state (others are isolated or retiring). */
+  activeHosts: number;
+  maxVcpus: number;
+  instanceFamilies: string[];
+}
+
+export interface Outpost {
+  outpostId: string;
+  outpostArn?: string;
+  name?: string;
+  ownerId?: string;
+  siteId?: string;
+  /** From `outposts:ListSites`, when it could be read. */
+  siteName?: string;
+  availabilityZone?: string;
+  availabilityZoneId?: string;
+  lifeCycleStatus?: string;
+  /** `RACK` or `SERVER`. */
+  supportedHardwareType?: string;
+  /** Undefined when not read: an Outpost shared with the account, or a failed call (in the errors). */
+  capacity?: OutpostCapacity;
+  tags: Tags;
+}
+
 // ---------------------------------------------------------------- the snapshot
 
 export interface SourceItems {
@@ -429,16 +615,22 @@ export interface SourceItems {
   'ec2.instances': Instance;
   'ec2.images': Image;
   'ec2.securityGroups': SecurityGroup;
+  'ec2.availabilityZones': AvailabilityZone;
   'ecs.clusters': EcsCluster;
   'ecs.containerInstances': EcsContainerInstance;
+  'ecs.services': EcsService;
+  'ecs.taskDefinitions': EcsTaskDefinition;
   'eks.clusters': EksCluster;
   'eks.nodegroups': EksNodegroup;
+  'eks.fargateProfiles': EksFargateProfile;
+  'eks.addons': EksAddon;
   'ecr.repositories': EcrRepository;
   'ecr.registryScanning': EcrRegistryScanning;
   'ecrPublic.repositories': EcrPublicRepository;
   's3.buckets': Bucket;
   's3.accountPublicAccessBlock': AccountPublicAccessBlock;
   'ssm.managedInstances': ManagedInstance;
+  'outposts.outposts': Outpost;
 }
 
 export type Sources = { [K in SourceId]?: SourceResult<SourceItems[K]> };

@@ -231,12 +231,24 @@ export function planEventSchema(knownRuleIds: readonly string[]) {
 }
 export type PlanEvent = z.output<ReturnType<typeof planEventSchema>>;
 
-/** One item of the Distributed Map: the run and one account × region. */
+/**
+ * The deployed configuration's version a run evaluates (an S3 version id, `none` or `latest`; see
+ * config/deployed-config.ts), as plan returns it.
+ */
+const configVersion = z
+  .string({ error: (issue) => `a configuration version is a string (got ${shown(issue.input)})` })
+  .regex(/^[\w.+/=-]{1,1024}$/, {
+    error: (issue) =>
+      `a configuration version is an S3 version id, "none" or "latest" (got ${shown(issue.input)})`,
+  });
+
+/** One item of the Distributed Map: the run, its configuration version and one account × region. */
 export function scanTargetEventSchema(knownRuleIds: readonly string[]) {
   return z.looseObject({
     runId,
     startedAt: isoTime,
     rules: ruleIds(knownRuleIds).optional(),
+    configVersion: configVersion.optional(),
     target: z.strictObject({ accountId, region: regionName }),
   });
 }

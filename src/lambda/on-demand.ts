@@ -24,6 +24,7 @@ import type { TargetSettings } from '../config/settings.ts';
 import type { Rule } from '../engine/types.ts';
 import { EstatescanError } from '../errors.ts';
 import type { FindingChange } from '../findings/changes.ts';
+import { recordTargetHealth } from '../findings/target-health.ts';
 import type { Finding, Severity } from '../findings/types.ts';
 import type { CollectionError } from '../inventory/types.ts';
 import { organizationAccounts, planTargets } from '../scan/plan.ts';
@@ -31,11 +32,12 @@ import { newRunId, type RunMode } from '../scan/run-id.ts';
 import { enabledRules, planRequest, requestedTargets, ruleOptions } from '../scan/run-settings.ts';
 import { type RunDigest, summarizeRun } from '../scan/run-summary.ts';
 import { scanTargets } from '../scan/target-scan.ts';
-import type { Dependencies } from './dependencies.ts';
 import { InvalidEventError } from './errors.ts';
 import type { OnDemandEvent, PlanEvent } from './events.ts';
 import { appendRunKeys, logger } from './logger.ts';
-import { publishRunMetrics } from './run-metrics.ts';
+import { configForRun } from './run-config.ts';
+import { publishRunMetrics, publishTargetHealthMetrics } from './run-metrics.ts';
+import type { ScanDependencies } from './wiring/scan.ts';
 
 /** A change as the response lists it: what happened to which finding. */
 export interface ChangeLine {
@@ -77,14 +79,14 @@ function modeOf(request: OnDemandEvent): RunMode {
 
 export async function runOnDemand(
   request: OnDemandEvent,
-  deps: Dependencies,
+  deps: ScanDependencies,
   rules: readonly Rule[],
 ): Promise<OnDemandResponse> {
   const started = deps.now();
   const mode = modeOf(request);
   const runId = newRunId(started, mode);
   appendRunKeys({ runId });
-  const config = await deps.scanConfig(new Set(rules.map((r) => r.id)));
+  const { config } = await configForRun(deps, rules, { runId, startedAt: started.toISOString(), mode });
   const selected = enabledRules(rules, config, request.rules);
   const session = await deps.openSession(runId);
   try {
@@ -112,6 +114,7 @@ export async function runOnDemand(
       itemConcurrency: deps.env.performance.itemConcurrency,
       now: deps.now,
       ...(store ? { store } : {}),
+      securityHub: deps.env.securityHub && store !== undefined,
     });
     const { calls, attempts, throttled } = session.counter.totals();
     const { record, digest } = summarizeRun({
@@ -125,6 +128,18 @@ export async function runOnDemand(
     if (store) {
       await store.recordRun(record);
       publishRunMetrics(digest);
+    }
+    // As summarize does for the state machine's runs: a target that cannot be scanned is announced
+    // once (a quiet run leaves the announcement to the next run that announces its changes).
+    if (store && mode === 'normal') {
+      publishTargetHealthMetrics(
+        await recordTargetHealth(store, {
+          runId,
+          startedAt: record.startedAt,
+          targets: record.targets,
+          planErrors: record.planErrors ?? [],
+        }),
+      );
     }
     logger.info('On-demand scan finished', { ...digest, mode });
     return {
@@ -142,7 +157,7 @@ export async function runOnDemand(
 
 async function startStateMachine(
   request: OnDemandEvent,
-  deps: Dependencies,
+  deps: ScanDependencies,
   run: { runId: string; mode: RunMode; targets: number },
 ): Promise<StartedScanResponse> {
   const stateMachineArn = deps.env.stateMachineArn;

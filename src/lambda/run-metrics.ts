@@ -1,10 +1,11 @@
 /**
- * The functions' CloudWatch metrics (embedded metric format, namespace `Estatescan`, dimension
- * `service`). The run-level ones come from the run's digest, once per run (the `summarize`
+ * The functions' CloudWatch metrics (embedded metric format, namespace `Estatescan`, dimensions
+ * `service` and `stage`; see logger.ts). The run-level ones come from the run's digest, once per run (the `summarize`
  * function, or the on-demand function when it scans inline); `scan-target` adds one data point per
  * target, so CloudWatch's statistics (p90, max) describe targets. Dry runs publish nothing.
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { TargetHealthOutcome } from '../findings/target-health.ts';
 import { severities } from '../findings/types.ts';
 import type { RunDigest } from '../scan/run-summary.ts';
 import type { TargetScanReport } from '../scan/target-scan.ts';
@@ -59,4 +60,19 @@ export function publishTargetMetrics(report: TargetScanReport): void {
 export function publishNotifyMetrics(result: { messages: number; failedSets: number }): void {
   metrics.addMetric('MessagesPublished', MetricUnit.Count, result.messages);
   metrics.addMetric('PublishFailures', MetricUnit.Count, result.failedSets);
+}
+
+/**
+ * 1 when a run could not start because the deployed configuration is invalid or unreadable
+ * (serverless.yml's InvalidConfigurationAlarm sends it to the alerts topic).
+ */
+export function publishInvalidConfiguration(): void {
+  metrics.addMetric('InvalidConfiguration', MetricUnit.Count, 1);
+}
+
+/** Targets that started failing with the run, still fail, or were scanned again (one point per run). */
+export function publishTargetHealthMetrics(outcome: TargetHealthOutcome): void {
+  metrics.addMetric('TargetsStartedFailing', MetricUnit.Count, outcome.failing);
+  metrics.addMetric('TargetsStillFailing', MetricUnit.Count, outcome.stillFailing);
+  metrics.addMetric('TargetsRecovered', MetricUnit.Count, outcome.recovered);
 }

@@ -4,14 +4,10 @@
  * A run of 1,000 accounts × 17 regions is 17,000 targets, about 850 KB: far more than the 256 KiB a
  * Step Functions state holds, and nothing for S3.
  *
- * Only `plan` writes here, so only its bundle carries this module (and the S3 client it builds);
- * the other functions' dependencies do not import it.
+ * Only `plan` writes here: its wiring (wiring/plan.ts) builds the bucket with the S3 client.
  */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { clientConfig } from '../aws/clients.ts';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Target } from '../inventory/types.ts';
-import type { Dependencies } from './dependencies.ts';
-import { tracer } from './logger.ts';
 
 /** The key of a run's targets; the bucket's lifecycle rule expires everything under `runs/`. */
 export const targetsKey = (runId: string) => `runs/${runId}/targets.json`;
@@ -46,31 +42,4 @@ export class S3RunsBucket implements RunsBucket {
     );
     return { bucket: this.bucket, key };
   }
-}
-
-const built = new WeakMap<Dependencies, RunsBucket | undefined>();
-
-/** The runs bucket of these dependencies (`RUNS_BUCKET`), made once; undefined when it is not set. */
-export function runsBucketOf(deps: Dependencies): RunsBucket | undefined {
-  if (!built.has(deps)) {
-    const bucket = deps.env.runsBucket;
-    built.set(
-      deps,
-      bucket
-        ? new S3RunsBucket(
-            tracer.captureAWSv3Client(
-              new S3Client(
-                clientConfig(deps.region(), undefined, {
-                  ...(deps.env.endpoint ? { endpoint: deps.env.endpoint } : {}),
-                  maxAttempts: deps.env.performance.maxAttempts,
-                  retryMode: deps.env.performance.retryMode,
-                }),
-              ),
-            ),
-            bucket,
-          )
-        : undefined,
-    );
-  }
-  return built.get(deps);
 }

@@ -74,6 +74,7 @@ export async function publishStreamBatch(
         messages,
         changes: changeSet.changes.length,
         baselines: changeSet.baselines.length,
+        targetHealth: changeSet.targetHealth?.length ?? 0,
       });
     } catch (error) {
       const first = runRecords[0]?.dynamodb?.SequenceNumber;

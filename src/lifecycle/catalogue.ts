@@ -26,6 +26,8 @@
  * passed is for the verdict to decide with `ctx.now`.
  */
 
+import { type FargatePlatformRetirement, fargatePlatformRetirements } from './fargate.ts';
+
 /** The day this catalogue was last reviewed against its sources (endoflife.date snapshot of 2026-08-22). */
 export const catalogueDate = '2026-12-06';
 
@@ -161,6 +163,8 @@ export interface LifecycleCatalogue {
   osAliases: Readonly<Record<string, { family: OsFamily; version: string }>>;
   eksVersions: readonly EksVersionLifecycle[];
   eksAmiTypes: readonly EksAmiTypeLifecycle[];
+  /** Fargate platform versions AWS retired or will retire (`src/lifecycle/fargate.ts`). */
+  fargatePlatformVersions: readonly FargatePlatformRetirement[];
 }
 
 const eol = 'endoflife.date (snapshot 2026-08-22)';
@@ -1000,6 +1004,7 @@ export const lifecycleCatalogue: LifecycleCatalogue = {
   osAliases,
   eksVersions: eksVersionCatalogue,
   eksAmiTypes: eksAmiTypeCatalogue,
+  fargatePlatformVersions: fargatePlatformRetirements,
 };
 
 const osIndex = new Map(osCatalogue.map((entry) => [`${entry.family}/${entry.version}`, entry]));

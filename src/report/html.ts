@@ -10,16 +10,16 @@
  * always renders the same page.
  */
 import { createHash } from 'node:crypto';
+import { complianceRequirements } from '../engine/compliance.ts';
+import { defaultRuleSettings } from '../engine/types.ts';
 import { type Finding, type Severity, severities, severityRank } from '../findings/types.ts';
+import { placementCountLabels, placementCountNames, placementSummary } from '../inventory/placement.ts';
 import type { InventoryRow } from '../inventory/rows.ts';
 import { plural } from '../text/plural.ts';
 import { visible } from '../text/sanitize.ts';
+import { accountName, coverageTotals, resourceTags, ruleDocumentationUrl, ruleOf } from './context.ts';
 import { compareFindings, countByStatus } from './table.ts';
 import type { LifecycleEntry, ScanReport } from './types.ts';
-
-const dayMs = 86_400_000;
-/** Entries whose standard support ends within this many days are flagged "ends soon". */
-const soonDays = 90;
 
 /** Short labels for resource types, as in `estatescan inventory`. */
 const inventoryLabels: Record<string, string> = {
@@ -28,10 +28,16 @@ const inventoryLabels: Record<string, string> = {
   'ec2.instances': 'EC2',
   'ec2.images': 'AMIs',
   'ec2.securityGroups': 'SGs',
+  'ec2.availabilityZones': 'edge zones',
+  'outposts.outposts': 'Outposts',
   'ecs.clusters': 'ECS',
   'ecs.containerInstances': 'ECS hosts',
+  'ecs.services': 'ECS services',
+  'ecs.taskDefinitions': 'task defs',
   'eks.clusters': 'EKS',
   'eks.nodegroups': 'nodegroups',
+  'eks.fargateProfiles': 'Fargate profiles',
+  'eks.addons': 'add-ons',
   'ecr.repositories': 'ECR',
   'ecrPublic.repositories': 'ECR public',
   's3.buckets': 'S3',
@@ -64,24 +70,36 @@ type Cell = string | number | Html;
 const raw = (html: string): Html => ({ html });
 const cell = (c: Cell) => (typeof c === 'object' ? c.html : esc(c));
 
-function htmlTable(
-  headers: readonly (string | { text: string; numeric?: boolean })[],
-  rows: readonly Cell[][],
-  attrs = '',
-): string {
-  const numeric = headers.map((h) => typeof h === 'object' && h.numeric);
-  const th = headers
-    .map((h, i) => `<th${numeric[i] ? ' class="num"' : ''}>${esc(typeof h === 'object' ? h.text : h)}</th>`)
-    .join('');
-  const body = rows
-    .map(
-      (r) => `<tr>${r.map((c, i) => `<td${numeric[i] ? ' class="num"' : ''}>${cell(c)}</td>`).join('')}</tr>`,
-    )
-    .join('\n');
-  return `<table${attrs}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+/** A column: numbers align right; free text (`wrap`) may wrap, every other cell stays on one line. */
+interface Header {
+  text: string;
+  numeric?: boolean;
+  wrap?: boolean;
 }
 
-const severityBadge = (s: Severity) => raw(`<span class="sev sev-${esc(s)}">${esc(s)}</span>`);
+/** A column header the page's script sorts by (a button, so keyboards reach it). */
+function sortableHeader(text: string, numeric = false): string {
+  return `<th${numeric ? ' class="num"' : ''} aria-sort="none"><button type="button" class="sort">${esc(text)}</button></th>`;
+}
+
+/**
+ * A table with sortable columns, in a box that scrolls sideways on its own when it is wider than
+ * the screen (the page itself never does).
+ */
+function htmlTable(headers: readonly (string | Header)[], rows: readonly Cell[][], attrs = ''): string {
+  const specs = headers.map((h): Header => (typeof h === 'object' ? h : { text: h }));
+  const th = specs.map((h) => sortableHeader(h.text, h.numeric)).join('');
+  // Cells stay on one line (ids, regions, counts), except free text, which wraps.
+  const classes = specs.map((h) => (h.numeric ? ' class="num"' : h.wrap ? ' class="wrap"' : ''));
+  const body = rows
+    .map((r) => `<tr>${r.map((c, i) => `<td${classes[i] ?? ''}>${cell(c)}</td>`).join('')}</tr>`)
+    .join('\n');
+  return `<div class="scroll"><table${attrs}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+}
+
+/** `data-rank` lets a column of badges sort worst first. */
+const severityBadge = (s: Severity) =>
+  raw(`<span class="sev sev-${esc(s)}" data-rank="${severityRank(s)}">${esc(s)}</span>`);
 
 /** "in 41 days", "3 months ago", "2.4 years ago". */
 function relative(days: number): string {
@@ -160,8 +178,9 @@ function renderByAccount(report: ScanReport): string {
     const open = mine.filter((f) => f.status === 'open');
     const targets = report.targets.filter((t) => t.accountId === account);
     const incomplete = targets.filter((t) => t.status !== 'ok').length;
+    const name = accountName(report, account);
     return [
-      account,
+      name === account ? account : raw(`${esc(name)} <span class="muted">${esc(account)}</span>`),
       `${targets.length}${incomplete ? ` (${incomplete} incomplete)` : ''}`,
       ...severities.map((s) => open.filter((f) => f.severity === s).length || ''),
       countByStatus(mine).suppressed || '',
@@ -196,21 +215,34 @@ function renderByRule(report: ScanReport): string {
       b.open.length - a.open.length ||
       a.rule.id.localeCompare(b.rule.id),
   );
-  const rows = stats.map(({ rule, mine, open, worst }): Cell[] => [
-    raw(`<code>${esc(rule.id)}</code>`),
-    rule.title,
-    worst ? severityBadge(worst) : raw('<span class="muted">none open</span>'),
-    open.length,
-    countByStatus(mine).suppressed || '',
-    new Set(open.map((f) => f.accountId)).size || '',
-  ]);
+  const rows = stats.map(({ rule, mine, open, worst }): Cell[] => {
+    const coverage = coverageTotals(report, rule.id);
+    const controls = complianceRequirements(ruleOf(report, rule.id)?.references);
+    return [
+      raw(`<code>${esc(rule.id)}</code>`),
+      rule.title,
+      controls.length ? raw(controls.map((c) => esc(c)).join('<br>')) : '',
+      worst ? severityBadge(worst) : raw('<span class="muted">none open</span>'),
+      coverage ? coverage.evaluated : raw('<span class="muted">not evaluated</span>'),
+      coverage ? coverage.failed : '',
+      coverage ? coverage.passed : '',
+      open.length,
+      countByStatus(mine).suppressed || '',
+      new Set(open.map((f) => f.accountId)).size || '',
+    ];
+  });
   return `<section id="by-rule">
 <h2>Findings by rule</h2>
+<p class="note">Per rule, the resources it judged in every target it could read, how many of them failed (a finding, suppressed or not) and how many passed; "controls" are the Security Hub and CIS controls it maps to.</p>
 ${htmlTable(
   [
     'rule',
-    'title',
+    { text: 'title', wrap: true },
+    { text: 'controls', wrap: true },
     'worst open',
+    { text: 'resources evaluated', numeric: true },
+    { text: 'failed', numeric: true },
+    { text: 'passed', numeric: true },
     { text: 'open', numeric: true },
     { text: 'suppressed', numeric: true },
     { text: 'accounts', numeric: true },
@@ -231,12 +263,18 @@ const stateText: Record<LifecycleState, string> = {
   supported: 'supported',
 };
 
-function lifecycleState(entry: LifecycleEntry, now: number): LifecycleState {
-  const standard = Date.parse(entry.endOfStandard);
-  const end = Date.parse(entry.endOfExtended ?? entry.endOfStandard);
-  if (end < now) return 'ended';
-  if (standard < now) return 'extended';
-  return standard - now <= soonDays * dayMs ? 'soon' : 'supported';
+/** The entry's status as the rules judged it (same day arithmetic, same warning window). */
+function lifecycleState(entry: LifecycleEntry): LifecycleState {
+  switch (entry.status.state) {
+    case 'past-extended':
+      return 'ended';
+    case 'past-standard':
+      return 'extended';
+    case 'ending-soon':
+      return 'soon';
+    case 'supported':
+      return 'supported';
+  }
 }
 
 function renderTimeline(report: ScanReport): string {
@@ -277,15 +315,18 @@ function renderTimeline(report: ScanReport): string {
     const standard = Date.parse(e.endOfStandard);
     const extended = e.endOfExtended ? Date.parse(e.endOfExtended) : undefined;
     const end = extended ?? standard;
-    const state = lifecycleState(e, now);
-    const daysToStandard = Math.round((standard - now) / dayMs);
-    const daysToEnd = Math.round((end - now) / dayMs);
+    const { status } = e;
+    const state = lifecycleState(e);
+    const daysToStandard = status.daysUntilStandardEnd ?? -(status.daysPastStandard ?? 0);
+    const daysToEnd = extended
+      ? (status.daysUntilExtendedEnd ?? -(status.daysPastExtended ?? 0))
+      : daysToStandard;
     const bars = [
       segment('standard', now, standard, `standard support until ${e.endOfStandard}`),
       extended
         ? segment('extended', Math.max(now, standard), extended, `extended support until ${e.endOfExtended}`)
         : '',
-      extended && standard < now
+      extended && state !== 'soon' && state !== 'supported'
         ? segment(
             'past-standard',
             standard,
@@ -293,7 +334,9 @@ function renderTimeline(report: ScanReport): string {
             `out of standard support since ${e.endOfStandard}`,
           )
         : '',
-      end < now ? segment('overdue', end, now, `no support since ${e.endOfExtended ?? e.endOfStandard}`) : '',
+      state === 'ended'
+        ? segment('overdue', end, now, `no support since ${e.endOfExtended ?? e.endOfStandard}`)
+        : '',
     ].join('');
     const dateText =
       state === 'ended'
@@ -309,11 +352,13 @@ function renderTimeline(report: ScanReport): string {
 <div class="tl-dates"><span class="state state-${esc(state)}">${esc(stateText[state])}</span><br>${dateText}</div>
 </li>`;
   });
-  const counts = (s: LifecycleState) => entries.filter((e) => lifecycleState(e, now) === s).length;
-  const legend = `<p class="legend"><span class="key standard"></span> standard support <span class="key extended"></span> extended (paid) support <span class="key past-standard"></span> past standard <span class="key overdue"></span> past end of life <span class="key now-key"></span> scan time ${esc(report.finishedAt.slice(0, 10))}</p>`;
+  const counts = (s: LifecycleState) => entries.filter((e) => lifecycleState(e) === s).length;
+  const accesses = new Set(entries.flatMap((e) => (e.extendedAccess ? [e.extendedAccess] : [])));
+  const extendedKey = accesses.size === 1 ? `extended (${[...accesses][0]}) support` : 'extended support';
+  const legend = `<p class="legend"><span class="key standard"></span> standard support <span class="key extended"></span> ${esc(extendedKey)} <span class="key past-standard"></span> past standard <span class="key overdue"></span> past end of life <span class="key now-key"></span> scan time ${esc(report.finishedAt.slice(0, 10))}</p>`;
   return `<section id="timeline">
 ${heading}
-<p class="note">${esc(plural(entries.length, 'host or cluster', 'hosts and clusters'))}: ${counts('ended')} past end of life, ${counts('extended')} in extended support only, ${counts('soon')} ending within ${soonDays} days, ${counts('supported')} supported. Sorted by end of standard support.</p>
+<p class="note">${esc(plural(entries.length, 'host or cluster', 'hosts and clusters'))}: ${counts('ended')} past end of life, ${counts('extended')} in extended support only, ${counts('soon')} ending within ${report.lifecycleWarningDays ?? defaultRuleSettings.warningDays} days, ${counts('supported')} supported. Sorted by end of standard support.</p>
 ${legend}
 <div class="tl-axis"><div></div><div class="tl-track axis" style="--years:${years}">${axis}${nowMark}</div><div></div></div>
 <ol class="timeline-list">
@@ -358,29 +403,59 @@ function renderInventory(report: ScanReport): string {
 ${heading}
 <p class="note">${esc(plural(report.inventory.length, 'resource'))} in ${esc(plural(places.length, 'account and region', 'accounts and regions'))}${onPrem ? `, ${onPrem} of them on premises or in connected clusters` : ''}.</p>
 ${htmlTable(['account', 'region', ...types.map((t) => ({ text: inventoryLabels[t] ?? t, numeric: true })), { text: 'total', numeric: true }], rows)}
+${renderPlacement(report.inventory)}
 </section>`;
+}
+
+/** What runs on each kind of capacity: the estate's totals, then each account and region's. */
+function renderPlacement(inventory: readonly InventoryRow[]): string {
+  const summary = placementSummary(inventory);
+  if (!summary.estate.length) return '';
+  const counts = placementCountNames.map((name) => ({ text: placementCountLabels[name], numeric: true }));
+  const row = (r: (typeof summary.targets)[number]): Cell[] => [
+    r.accountId ?? 'estate',
+    r.region ?? 'all',
+    raw(`<span class="badge loc-${esc(r.where)}">${esc(r.where)}</span>`),
+    ...placementCountNames.map((name): Cell => r[name] || ''),
+  ];
+  return `<h3>Where it runs</h3>
+${htmlTable(['account', 'region', 'where', ...counts], [...summary.estate, ...summary.targets].map(row), ' class="placement"')}`;
 }
 
 // ---------------------------------------------------------------- findings
 
-function renderFindingRow(f: Finding): string {
+function renderTags(tags: Record<string, string>): string {
+  const entries = Object.entries(tags);
+  if (!entries.length) return '';
+  return `<h4>Tags</h4><p class="tags">${entries.map(([k, v]) => `<span class="tag">${esc(k)}=${esc(v)}</span>`).join(' ')}</p>`;
+}
+
+function renderFindingRow(f: Finding, report: ScanReport): string {
+  const rule = ruleOf(report, f.ruleId);
+  const controls = complianceRequirements(rule?.references);
+  const docs = ruleDocumentationUrl(rule);
+  const name = accountName(report, f.accountId);
   const suppression = f.suppression
     ? `<p><strong>Suppressed</strong> by ${esc(f.suppression.owner)} until ${esc(f.suppression.expiresAt)}: ${esc(f.suppression.reason)}</p>`
     : '';
   const seen = `first seen ${esc(f.firstSeen)} · last seen ${esc(f.lastSeen)}${f.resolvedAt ? ` · resolved ${esc(f.resolvedAt)}` : ''}`;
   return `<tr data-severity="${esc(f.severity)}" data-account="${esc(f.accountId)}" data-status="${esc(f.status)}" data-rule="${esc(f.ruleId)}" data-finding-id="${esc(f.findingId)}">
-<td>${cell(severityBadge(f.severity))}</td><td><span class="status status-${esc(f.status)}">${esc(f.status)}</span></td><td>${esc(f.accountId)}</td><td>${esc(f.region)}</td><td><code>${esc(f.ruleId)}</code></td><td class="resource" title="${esc(f.resourceArn ?? f.resourceId)}">${esc(f.resourceId)}</td>
+<td>${cell(severityBadge(f.severity))}</td><td><span class="status status-${esc(f.status)}">${esc(f.status)}</span></td><td${name === f.accountId ? '' : ` title="${esc(f.accountId)}"`}>${esc(name)}</td><td>${esc(f.region)}</td><td><code>${esc(f.ruleId)}</code></td><td class="resource" title="${esc(f.resourceArn ?? f.resourceId)}">${esc(f.resourceId)}</td>
 <td class="detail"><details><summary>${esc(f.message)}</summary>
-<div class="more">${suppression}<h4>Evidence</h4><pre>${esc(JSON.stringify(f.evidence, null, 2))}</pre>
-<h4>Remediation</h4><p class="remediation">${esc(f.remediation)}</p>
+<div class="more">${suppression}<h4>Evidence</h4><pre>${esc(JSON.stringify(f.evidence, null, 2))}</pre>${renderTags(resourceTags(report, f))}
+<h4>Remediation</h4><p class="remediation">${esc(f.remediation)}</p>${docs ? `<p class="muted">Documentation (copy it into a browser; the report links nowhere): ${esc(docs)}</p>` : ''}${controls.length ? `<p class="muted">Controls: ${controls.map((c) => esc(c)).join(' · ')}</p>` : ''}
 <p class="muted">${f.resourceArn ? `${esc(f.resourceArn)} · ` : ''}${seen} · id ${esc(f.findingId)}</p></div>
 </details></td></tr>`;
 }
 
-function options(values: readonly string[], allLabel: string): string {
+function options(
+  values: readonly string[],
+  allLabel: string,
+  label: (v: string) => string = (v) => v,
+): string {
   return [
     `<option value="">${esc(allLabel)}</option>`,
-    ...values.map((v) => `<option value="${esc(v)}">${esc(v)}</option>`),
+    ...values.map((v) => `<option value="${esc(v)}">${esc(label(v))}</option>`),
   ].join('');
 }
 
@@ -399,13 +474,14 @@ function renderFindings(report: ScanReport): string {
 ${heading}
 <div class="filters">
 <label>Severity <select id="filter-severity">${options(present, 'all severities')}</select></label>
-<label>Account <select id="filter-account">${options(accounts, 'all accounts')}</select></label>
+<label>Account <select id="filter-account">${options(accounts, 'all accounts', (a) => (accountName(report, a) === a ? a : `${accountName(report, a)} (${a})`))}</select></label>
 <label>Status <select id="filter-status">${options(statuses, 'all statuses')}</select></label>
+<label class="search">Search <input type="search" id="filter-text" placeholder="resource, rule, message, tag, evidence…" autocomplete="off" spellcheck="false"></label>
 <span class="shown"><span id="shown-count">${sorted.length}</span> of ${sorted.length} findings shown</span>
 </div>
-<div class="scroll"><table class="findings-table"><thead><tr><th>severity</th><th>status</th><th>account</th><th>region</th><th>rule</th><th>resource</th><th>message (click for evidence and remediation)</th></tr></thead>
+<div class="scroll"><table class="findings-table"><thead><tr>${['severity', 'status', 'account', 'region', 'rule', 'resource', 'message (click for evidence and remediation)'].map((h) => sortableHeader(h)).join('')}</tr></thead>
 <tbody>
-${sorted.map(renderFindingRow).join('\n')}
+${sorted.map((f) => renderFindingRow(f, report)).join('\n')}
 </tbody></table></div>
 <p id="no-match" class="empty" hidden>No findings match these filters.</p>
 </section>`;
@@ -447,7 +523,7 @@ function renderCoverage(report: ScanReport): string {
     parts.push(
       `<h3>Collection errors (${report.errors.length})</h3>`,
       htmlTable(
-        ['account', 'region', 'source', 'operation', 'code', 'message'],
+        ['account', 'region', 'source', 'operation', 'code', { text: 'message', wrap: true }],
         report.errors.map((e) => [
           e.accountId,
           e.region,
@@ -464,7 +540,7 @@ function renderCoverage(report: ScanReport): string {
     parts.push(
       `<h3>Rules not evaluated (${report.skippedRules.length})</h3>`,
       htmlTable(
-        ['account', 'region', 'rule', 'reason', 'message'],
+        ['account', 'region', 'rule', 'reason', { text: 'message', wrap: true }],
         report.skippedRules.map((s) => [
           s.accountId,
           s.region,
@@ -486,16 +562,22 @@ const script = `(() => {
   const severity = document.getElementById('filter-severity');
   const account = document.getElementById('filter-account');
   const status = document.getElementById('filter-status');
+  const search = document.getElementById('filter-text');
   const shown = document.getElementById('shown-count');
   const noMatch = document.getElementById('no-match');
   const rows = Array.from(document.querySelectorAll('#findings tbody tr[data-severity]'));
+  // Everything a row says, its evidence and remediation too, for the search box.
+  const texts = new Map(rows.map((row) => [row, row.textContent.toLowerCase()]));
   function apply() {
+    const terms = search ? search.value.toLowerCase().split(/\\s+/).filter(Boolean) : [];
     let count = 0;
     for (const row of rows) {
+      const text = texts.get(row);
       const visible =
         (!severity || !severity.value || row.dataset.severity === severity.value) &&
         (!account || !account.value || row.dataset.account === account.value) &&
-        (!status || !status.value || row.dataset.status === status.value);
+        (!status || !status.value || row.dataset.status === status.value) &&
+        terms.every((term) => text.includes(term));
       row.hidden = !visible;
       if (visible) count += 1;
     }
@@ -503,6 +585,7 @@ const script = `(() => {
     if (noMatch) noMatch.hidden = count !== 0;
   }
   for (const select of [severity, account, status]) if (select) select.addEventListener('change', apply);
+  if (search) search.addEventListener('input', apply);
   for (const card of document.querySelectorAll('#summary button[data-severity]')) {
     card.addEventListener('click', () => {
       if (!severity) return;
@@ -512,78 +595,198 @@ const script = `(() => {
       document.getElementById('findings').scrollIntoView({ behavior: 'smooth' });
     });
   }
+
+  // Sortable columns: a severity sorts by rank, a number as a number, the rest as text.
+  const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+  function sortKey(cell, numeric) {
+    if (!cell) return '';
+    const rank = cell.querySelector('[data-rank]');
+    if (rank) return Number(rank.getAttribute('data-rank'));
+    const text = (cell.querySelector('summary') || cell).textContent.trim();
+    if (!numeric) return text;
+    const number = parseFloat(text);
+    return Number.isNaN(number) ? 0 : number;
+  }
+  for (const button of document.querySelectorAll('th > button.sort')) {
+    const th = button.parentElement;
+    const table = th.closest('table');
+    const body = table.tBodies[0];
+    const original = Array.from(body.rows);
+    button.addEventListener('click', () => {
+      const descending = th.getAttribute('aria-sort') === 'ascending';
+      for (const other of table.querySelectorAll('th[aria-sort]')) other.setAttribute('aria-sort', 'none');
+      th.setAttribute('aria-sort', descending ? 'descending' : 'ascending');
+      const column = th.cellIndex;
+      const numeric = th.classList.contains('num');
+      const keyed = Array.from(body.rows).map((row) => ({
+        row,
+        key: sortKey(row.cells[column], numeric),
+        index: original.indexOf(row),
+      }));
+      keyed.sort((a, b) => {
+        const order =
+          typeof a.key === 'number' && typeof b.key === 'number'
+            ? a.key - b.key
+            : collator.compare(String(a.key), String(b.key));
+        return (descending ? -order : order) || a.index - b.index;
+      });
+      for (const { row } of keyed) body.appendChild(row);
+    });
+  }
+
+  // Printing shows every finding's evidence and remediation: open them all, close them after.
+  let opened = [];
+  addEventListener('beforeprint', () => {
+    opened = Array.from(document.querySelectorAll('details:not([open])'));
+    for (const details of opened) details.open = true;
+  });
+  addEventListener('afterprint', () => {
+    for (const details of opened) details.open = false;
+    opened = [];
+  });
   apply();
 })();`;
 
 const scriptHash = createHash('sha256').update(script).digest('base64');
 
+/**
+ * One stylesheet for every screen and for paper: a phone at 390 px (cards side by side or stacked,
+ * the timeline as a list, wide tables scrolling inside their own box), a desktop, dark mode from
+ * `prefers-color-scheme`, and print (no controls, every finding's evidence and remediation shown,
+ * colours kept).
+ */
 const css = `
-:root { --fg:#1f2328; --muted:#656d76; --line:#d0d7de; --bg:#fff; --panel:#f6f8fa;
+:root { color-scheme: light dark;
+  --fg:#1f2328; --muted:#656d76; --line:#d0d7de; --line-soft:#eaeef2; --bg:#fff; --panel:#f6f8fa; --row-muted:#fafbfc;
+  --header-bg:#24292f; --header-fg:#fff; --header-muted:#b5bcc4;
   --critical:#8b0000; --high:#d1242f; --medium:#bc4c00; --low:#0969da; --info:#57606a;
-  --standard:#2da44e; --extended:#d4a72c; --past:#e8a3a3; --overdue:#cf222e; }
+  --critical-text:#8b0000; --high-text:#d1242f; --medium-text:#bc4c00; --low-text:#0969da; --info-text:#57606a;
+  --standard:#2da44e; --extended:#d4a72c; --past:#e8a3a3; --overdue:#cf222e; --overdue-dark:#a40e26; --now:#24292f;
+  --warn-bg:#fff8c5; --warn-line:#d4a72c; --partial:#9a6700;
+  --badge-bg:#ddf4ff; --badge-fg:#0550ae; --badge-line:#54aeff;
+  --hybrid-bg:#fbefff; --hybrid-fg:#8250df; --hybrid-line:#c297ff;
+  --fargate-bg:#fff8c5; --fargate-fg:#7d4e00; --fargate-line:#d4a72c;
+  --edge-bg:#dafbe1; --edge-fg:#116329; --edge-line:#4ac26b; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg:#e6edf3; --muted:#9198a1; --line:#3d444d; --line-soft:#262c34; --bg:#0d1117; --panel:#161b22; --row-muted:#12161c;
+    --header-bg:#010409; --header-fg:#e6edf3; --header-muted:#9198a1;
+    --critical:#b62324; --high:#da3633; --medium:#bd561d; --low:#1f6feb; --info:#6e7681;
+    --critical-text:#ff7b72; --high-text:#ffa198; --medium-text:#f0883e; --low-text:#79c0ff; --info-text:#9198a1;
+    --standard:#3fb950; --extended:#d29922; --past:#8e4a4a; --overdue:#f85149; --overdue-dark:#b62324; --now:#e6edf3;
+    --warn-bg:#2e2605; --warn-line:#9e6a03; --partial:#d29922;
+    --badge-bg:#0c2d6b; --badge-fg:#79c0ff; --badge-line:#1f6feb;
+    --hybrid-bg:#271052; --hybrid-fg:#d2a8ff; --hybrid-line:#8957e5;
+    --fargate-bg:#2e2605; --fargate-fg:#e3b341; --fargate-line:#9e6a03;
+    --edge-bg:#04260f; --edge-fg:#7ee787; --edge-line:#2ea043; }
+}
 * { box-sizing: border-box; }
-body { margin:0; font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif; color:var(--fg); background:var(--bg); }
-header { background:#24292f; color:#fff; padding:16px 28px; }
+body { margin:0; font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif; color:var(--fg); background:var(--bg); overflow-wrap:anywhere; }
+header { background:var(--header-bg); color:var(--header-fg); padding:16px 28px; }
 header h1 { margin:0 0 8px; font-size:20px; }
 .facts { display:flex; flex-wrap:wrap; gap:4px 28px; margin:0; }
-.facts div { display:flex; gap:6px; } .facts dt { color:#b5bcc4; } .facts dd { margin:0; font-variant-numeric:tabular-nums; }
+.facts div { display:flex; flex-wrap:wrap; gap:0 6px; } .facts dt { color:var(--header-muted); } .facts dd { margin:0; font-variant-numeric:tabular-nums; }
 main { padding:8px 28px 40px; max-width:1500px; }
 section { margin-top:28px; }
 h2 { font-size:17px; border-bottom:1px solid var(--line); padding-bottom:4px; margin:0 0 10px; }
 h3 { font-size:15px; margin:16px 0 6px; } h4 { margin:8px 0 4px; font-size:13px; }
-table { border-collapse:collapse; width:100%; }
-th, td { text-align:left; padding:5px 8px; border-bottom:1px solid var(--line); vertical-align:top; }
+table { border-collapse:collapse; width:100%; overflow-wrap:normal; }
+th, td { text-align:left; padding:5px 8px; border-bottom:1px solid var(--line); vertical-align:top; white-space:nowrap; }
+td.wrap { white-space:normal; min-width:14em; }
 th { background:var(--panel); font-weight:600; white-space:nowrap; }
 td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
+th > button.sort { all:unset; cursor:pointer; display:inline-flex; align-items:center; gap:4px; }
+th > button.sort:focus-visible { outline:2px solid var(--low); outline-offset:2px; }
+th > button.sort::after { content:"↕"; color:var(--muted); font-size:11px; opacity:.6; }
+th[aria-sort="ascending"] > button.sort::after { content:"▲"; opacity:1; }
+th[aria-sort="descending"] > button.sort::after { content:"▼"; opacity:1; }
 code { font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; }
-pre { font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; background:var(--panel); padding:8px; border-radius:6px; overflow:auto; max-height:320px; margin:0; }
+pre { font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; background:var(--panel); padding:8px; border-radius:6px; overflow:auto; max-height:320px; max-width:100%; margin:0; }
 .muted { color:var(--muted); } .note { color:var(--muted); margin:6px 0; }
-.warn { background:#fff8c5; border:1px solid #d4a72c; border-radius:6px; padding:6px 10px; }
+.warn { background:var(--warn-bg); border:1px solid var(--warn-line); border-radius:6px; padding:6px 10px; }
 .empty { font-size:15px; padding:12px; background:var(--panel); border-radius:6px; }
-.cards { display:flex; flex-wrap:wrap; gap:12px; margin-bottom:8px; }
-.card { font:inherit; cursor:pointer; min-width:130px; padding:10px 16px; border:1px solid var(--line); border-left:6px solid; border-radius:8px; background:#fff; text-align:left; display:flex; flex-direction:column; }
+.cards { display:grid; grid-template-columns:repeat(auto-fill, minmax(140px, 1fr)); gap:12px; margin-bottom:8px; max-width:900px; }
+.card { font:inherit; color:inherit; cursor:pointer; padding:10px 16px; border:1px solid var(--line); border-left:6px solid; border-radius:8px; background:var(--bg); text-align:left; display:flex; flex-direction:column; }
 .card:hover { background:var(--panel); }
 .card .count { font-size:28px; font-weight:700; line-height:1.1; font-variant-numeric:tabular-nums; }
 .card .label { text-transform:uppercase; font-size:12px; font-weight:600; letter-spacing:.04em; }
 .card .extra { font-size:12px; color:var(--muted); }
-${severities.map((s) => `.sev-card-${s} { border-left-color:var(--${s}); } .sev-card-${s} .count { color:var(--${s}); } .sev-${s} { background:var(--${s}); }`).join('\n')}
+${severities.map((s) => `.sev-card-${s} { border-left-color:var(--${s}); } .sev-card-${s} .count { color:var(--${s}-text); } .sev-${s} { background:var(--${s}); }`).join('\n')}
 .sev { color:#fff; border-radius:10px; padding:1px 8px; font-size:12px; font-weight:600; text-transform:uppercase; white-space:nowrap; }
 .status { font-size:12px; white-space:nowrap; } .status-suppressed, .status-resolved { color:var(--muted); font-style:italic; }
-.badge { display:inline-block; margin-left:6px; font-size:11px; padding:0 6px; border-radius:8px; background:#ddf4ff; color:#0550ae; border:1px solid #54aeff; }
-.loc-on-premises { background:#fbefff; color:#8250df; border-color:#c297ff; }
+.badge { display:inline-block; margin-left:6px; font-size:11px; padding:0 6px; border-radius:8px; background:var(--badge-bg); color:var(--badge-fg); border:1px solid var(--badge-line); }
+.loc-on-premises, .loc-connected { background:var(--hybrid-bg); color:var(--hybrid-fg); border-color:var(--hybrid-line); }
+.loc-fargate { background:var(--fargate-bg); color:var(--fargate-fg); border-color:var(--fargate-line); }
+.loc-outpost, .loc-local-zone, .loc-wavelength { background:var(--edge-bg); color:var(--edge-fg); border-color:var(--edge-line); } .placement .badge { margin-left:0; }
 .state { font-weight:600; font-size:12px; }
-.state-ended, .state-failed { color:var(--overdue); } .state-extended, .state-partial { color:#9a6700; } .state-soon { color:var(--low); } .state-supported { color:var(--standard); }
+.state-ended, .state-failed { color:var(--overdue); } .state-extended, .state-partial { color:var(--partial); } .state-soon { color:var(--low-text); } .state-supported { color:var(--standard); }
 .legend { display:flex; flex-wrap:wrap; gap:4px 10px; align-items:center; font-size:12px; color:var(--muted); }
 .key { display:inline-block; width:18px; height:10px; border-radius:2px; vertical-align:middle; }
 .key.standard, .seg.standard { background:var(--standard); } .key.extended, .seg.extended { background:var(--extended); }
 .key.past-standard, .seg.past-standard { background:var(--past); }
-.key.overdue, .seg.overdue { background:repeating-linear-gradient(135deg, var(--overdue) 0 6px, #a40e26 6px 12px); }
-.key.now-key { width:2px; height:14px; background:#24292f; }
+.key.overdue, .seg.overdue { background:repeating-linear-gradient(135deg, var(--overdue) 0 6px, var(--overdue-dark) 6px 12px); }
+.key.now-key { width:2px; height:14px; background:var(--now); }
 .timeline-list { list-style:none; margin:0; padding:0; }
-.timeline-item, .tl-axis { display:grid; grid-template-columns:minmax(220px,300px) 1fr minmax(220px,300px); gap:12px; align-items:center; padding:5px 0; border-bottom:1px solid #eaeef2; }
+.timeline-item, .tl-axis { display:grid; grid-template-columns:minmax(170px,300px) minmax(240px,1fr) minmax(170px,300px); gap:12px; align-items:center; padding:5px 0; border-bottom:1px solid var(--line-soft); }
 .timeline-item[data-state="ended"] .tl-label { border-left:4px solid var(--overdue); padding-left:6px; }
 .timeline-item[data-state="extended"] .tl-label { border-left:4px solid var(--extended); padding-left:6px; }
-.tl-label, .tl-dates { font-size:12px; } .tl-where { white-space:nowrap; } .tl-name { font-weight:600; font-size:13px; }
-.tl-track { position:relative; height:18px; background-image:linear-gradient(to right, #d8dee4 1px, transparent 1px); background-size:calc(100% / var(--years)) 100%; background-color:#fafbfc; border-radius:3px; }
-.tl-track.axis { height:18px; background-color:transparent; }
+.tl-label, .tl-dates { font-size:12px; min-width:0; } .tl-name { font-weight:600; font-size:13px; }
+.tl-track { position:relative; height:18px; background-image:linear-gradient(to right, var(--line) 1px, transparent 1px); background-size:calc(100% / var(--years)) 100%; background-color:var(--row-muted); border-radius:3px; }
+.tl-track.axis { height:18px; background-color:transparent; container-type:inline-size; }
 .seg { position:absolute; top:3px; height:12px; border-radius:2px; }
 /* A host that lost support yesterday must still show a visible overdue mark. */
 .seg.overdue { min-width:4px; }
-.now { position:absolute; top:-3px; bottom:-3px; width:2px; margin-left:-1px; background:#24292f; }
-.year { position:absolute; top:0; padding-left:3px; font-size:11px; color:var(--muted); }
+.now { position:absolute; top:-3px; bottom:-3px; width:2px; margin-left:-1px; background:var(--now); }
+.year { position:absolute; top:0; padding-left:3px; font-size:11px; color:var(--muted); white-space:nowrap; }
+/* Year labels take turns when the axis is too narrow for all of them. */
+@container (max-width: 560px) { .year:nth-child(even) { visibility:hidden; } }
+@container (max-width: 280px) { .year:not(:nth-child(4n+1)) { visibility:hidden; } }
 .filters { display:flex; flex-wrap:wrap; gap:8px 16px; align-items:center; margin-bottom:8px; }
-.filters select { font:inherit; padding:3px 6px; margin-left:4px; }
+.filters select, .filters input { font:inherit; color:inherit; background:var(--bg); border:1px solid var(--line); border-radius:6px; padding:3px 6px; margin-left:4px; }
+.filters .search { display:flex; align-items:center; flex:1 1 240px; } .filters .search input { flex:1; min-width:0; }
 .shown { color:var(--muted); margin-left:auto; } #shown-count { font-weight:700; color:var(--fg); }
-.scroll { overflow-x:auto; }
-.findings-table td { white-space:nowrap; }
-.findings-table td.resource { font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; white-space:normal; word-break:break-all; min-width:17em; max-width:24em; }
-.findings-table tr[data-status="suppressed"] > td, .findings-table tr[data-status="resolved"] > td { background:#fafbfc; color:var(--muted); }
-.findings-table td.detail { white-space:normal; min-width:24em; }
+.scroll { overflow-x:auto; max-width:100%; }
+.findings-table td.resource { font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; white-space:normal; word-break:break-all; min-width:14em; max-width:24em; }
+.findings-table tr[data-status="suppressed"] > td, .findings-table tr[data-status="resolved"] > td { background:var(--row-muted); color:var(--muted); }
+.findings-table td.detail { white-space:normal; min-width:20em; }
 table.compact { width:auto; min-width:50%; }
 details summary { cursor:pointer; } details[open] summary { font-weight:600; }
+.tag { display:inline-block; font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; background:var(--panel); border:1px solid var(--line); border-radius:4px; padding:0 4px; margin:0 2px 2px 0; }
 .more { padding:6px 0 4px; } .remediation { white-space:pre-wrap; margin:0; }
-tr[hidden] { display:none; }
-@media print { .filters { display:none; } details { display:block; } }
+tr[hidden], .findings-table tr[hidden] { display:none; }
+/* A phone: less padding, the timeline as a list of hosts with their dates (no bars to squeeze). */
+@media (max-width: 720px) {
+  header { padding:12px 14px; } main { padding:4px 14px 32px; }
+  .facts { gap:2px 16px; }
+  .timeline-item { grid-template-columns:minmax(0,1fr); gap:2px; padding:8px 0; }
+  .tl-axis, .timeline-item .tl-track, #timeline .legend { display:none; }
+  .shown { margin-left:0; }
+  /* Findings as cards: a line of badges and places, the rule, the resource, the message. */
+  .findings-table, .findings-table tbody, .findings-table tr, .findings-table td { display:block; }
+  .findings-table thead tr { display:flex; flex-wrap:wrap; gap:4px 12px; padding:4px 0; }
+  .findings-table thead th { border:0; padding:2px 6px; border-radius:4px; }
+  .findings-table tbody tr { border:1px solid var(--line); border-radius:8px; margin:8px 0; padding:6px 10px; }
+  .findings-table td, .findings-table td.resource, .findings-table td.detail { border:0; padding:1px 0; white-space:normal; min-width:0; max-width:none; }
+  .findings-table td:nth-child(-n+4) { display:inline-block; margin-right:10px; }
+}
+@media print {
+  :root { color-scheme: light; --fg:#000; --muted:#444; --bg:#fff; --panel:#f3f3f3; --row-muted:#fff; --line:#bbb; }
+  * { -webkit-print-color-adjust:exact; print-color-adjust:exact; }
+  body { font-size:11px; }
+  header { background:none; color:#000; padding:0 0 8px; border-bottom:2px solid #000; } .facts dt { color:#444; }
+  main { padding:0; max-width:none; }
+  .filters, #no-match, th > button.sort::after { display:none; }
+  .card { break-inside:avoid; cursor:auto; }
+  .scroll { overflow:visible; }
+  /* Paper does not scroll: every cell may wrap, so tables fit the page's width. */
+  table { font-size:9px; } th, td { white-space:normal; padding:3px 4px; } tr, li { break-inside:avoid; }
+  td.wrap { min-width:0; } code, pre, .findings-table td.resource, .tag { font-size:9px; } h4 { font-size:10px; }
+  .findings-table td, .findings-table td.resource, .findings-table td.detail { white-space:normal; min-width:0; max-width:none; }
+  pre { max-height:none; overflow:visible; white-space:pre-wrap; }
+  /* Evidence and remediation are what a printed report is for: every finding's, expanded. */
+  details > summary { list-style:none; font-weight:600; }
+  details::details-content { content-visibility:visible; display:block; }
+  details:not([open]) > .more { display:block; }
+}
 `;
 
 export function renderHtml(report: ScanReport): string {

@@ -1,4 +1,5 @@
 /** Every output format of `estatescan scan`, rendered from one `ScanReport`. */
+import type { TableLayout } from '../cli/table.ts';
 import { renderAsff } from './asff.ts';
 import { renderFindingsCsv } from './csv.ts';
 import { renderHtml } from './html.ts';
@@ -10,7 +11,7 @@ import type { ScanReport } from './types.ts';
 export const scanFormats = ['table', 'json', 'csv', 'ocsf', 'asff', 'html'] as const;
 export type ScanFormat = (typeof scanFormats)[number];
 
-const renderers: Record<ScanFormat, (report: ScanReport) => string> = {
+const renderers: Record<ScanFormat, (report: ScanReport, layout: TableLayout) => string> = {
   table: renderFindingsTable,
   json: renderJson,
   csv: renderFindingsCsv,
@@ -19,6 +20,7 @@ const renderers: Record<ScanFormat, (report: ScanReport) => string> = {
   html: renderHtml,
 };
 
-export function renderReport(report: ScanReport, format: ScanFormat): string {
-  return renderers[format](report);
+/** `layout` is the terminal's, for `table` (the other formats are for files and programs). */
+export function renderReport(report: ScanReport, format: ScanFormat, layout: TableLayout = {}): string {
+  return renderers[format](report, layout);
 }

@@ -1,13 +1,31 @@
 /**
- * `--format ocsf`: OCSF 1.1 Detection Findings (class 2004), shaped as Prowler emits them so the same
- * pipelines (Amazon Security Lake, SIEM OCSF parsers) take both.
+ * `--format ocsf`: OCSF 1.5.0 Detection Findings (class 2004), the schema version py-ocsf-models
+ * (the model Prowler validates its own OCSF output with) implements. Every attribute written is the
+ * schema's; test/integration/report/ocsf-validation.test.ts validates a whole scan with that model.
  *
- * One difference from Prowler: `time` and `finding_info.created_time` are milliseconds since the epoch,
- * as OCSF's `timestamp_t` defines them (Prowler writes seconds). The `_dt` twins carry the ISO strings.
+ * Where things go:
+ * - the account's name (from Organizations, else its id) in `cloud.account.name`, which the
+ *   schema requires; the organization in `cloud.org.uid` when known;
+ * - the resource's tags in `resources[].tags` (`key_value_object`s, OCSF 1.5);
+ * - the rule in `finding_info.analytic` (type Rule), its documentation in `remediation.references`;
+ * - the lifecycle in the status fields: open → `New`, suppressed → `Suppressed`, resolved →
+ *   `Resolved` with `status_code` PASS and the activity `Close`; a finding seen before is an
+ *   `Update`;
+ * - compliance controls: a Detection Finding has no compliance attribute (OCSF keeps `compliance`
+ *   for the Compliance Finding class), so they go in `unmapped.compliance`, the place the schema
+ *   gives a producer's attributes it does not define, as `{standard: [control ids]}` — the shape
+ *   Prowler writes there too. So do the run id, the suppression and the rule's coverage counts.
+ *
+ * `time` and the other `_time` attributes are milliseconds since the epoch, as OCSF's
+ * `timestamp_t` defines them (Prowler writes seconds). The `_dt` twins carry the ISO strings.
  */
+import { complianceOf } from '../engine/compliance.ts';
 import type { Finding, FindingStatus, Severity } from '../findings/types.ts';
 import { findingTypes } from './asff.ts';
+import { accountName, coverageTotals, resourceTags, ruleDocumentationUrl, ruleOf } from './context.ts';
 import type { ScanReport } from './types.ts';
+
+export const OCSF_VERSION = '1.5.0';
 
 export const ocsfSeverities: Record<Severity, { id: number; name: string }> = {
   critical: { id: 5, name: 'Critical' },
@@ -23,31 +41,41 @@ export const ocsfStatuses: Record<FindingStatus, { id: number; name: string }> =
   resolved: { id: 4, name: 'Resolved' },
 };
 
-/** OCSF account `type_id` 10 is "AWS Account". */
+const activities = {
+  create: { id: 1, name: 'Create' },
+  update: { id: 2, name: 'Update' },
+  close: { id: 3, name: 'Close' },
+} as const;
+
+/** OCSF account `type_id` 10 is "AWS Account"; analytic `type_id` 1 is "Rule". */
 const awsAccountTypeId = 10;
+const ruleAnalyticTypeId = 1;
 
 export interface OcsfDetectionFinding {
   category_uid: 2;
   category_name: 'Findings';
   class_uid: 2004;
   class_name: 'Detection Finding';
-  type_uid: 200401;
-  type_name: 'Detection Finding: Create';
-  activity_id: 1;
-  activity_name: 'Create';
+  type_uid: number;
+  type_name: string;
+  activity_id: number;
+  activity_name: string;
   message: string;
   finding_info: {
     uid: string;
     title: string;
     desc: string;
     types: string[];
-    name: string;
+    analytic: { uid: string; name: string; type: 'Rule'; type_id: number; category?: string };
+    src_url?: string;
     created_time: number;
     created_time_dt: string;
     first_seen_time: number;
     first_seen_time_dt: string;
     last_seen_time: number;
     last_seen_time_dt: string;
+    modified_time?: number;
+    modified_time_dt?: string;
   };
   severity_id: number;
   severity: string;
@@ -57,7 +85,8 @@ export interface OcsfDetectionFinding {
   status_detail: string;
   cloud: {
     provider: 'AWS';
-    account: { uid: string; type: 'AWS Account'; type_id: number };
+    account: { uid: string; name: string; type: 'AWS Account'; type_id: number };
+    org?: { uid: string };
     region: string;
   };
   resources: {
@@ -67,12 +96,13 @@ export interface OcsfDetectionFinding {
     region: string;
     cloud_partition: 'aws';
     group: { name: string };
+    tags?: { name: string; value: string }[];
     data: Record<string, unknown>;
   }[];
-  remediation: { desc: string };
+  remediation: { desc: string; references?: string[] };
   metadata: {
     product: { uid: 'estatescan'; name: 'estatescan'; vendor_name: 'estatescan'; version: string };
-    version: '1.1.0';
+    version: typeof OCSF_VERSION;
     event_code: string;
     profiles: ['cloud', 'datetime'];
   };
@@ -83,33 +113,68 @@ export interface OcsfDetectionFinding {
 
 const millis = (iso: string) => new Date(iso).getTime();
 
+function activityOf(finding: Finding) {
+  if (finding.status === 'resolved') return activities.close;
+  return finding.firstSeen === finding.lastSeen ? activities.create : activities.update;
+}
+
+function statusDetail(finding: Finding): string {
+  if (finding.status === 'suppressed' && finding.suppression) {
+    const { owner, expiresAt, reason } = finding.suppression;
+    return `Suppressed by ${owner} until ${expiresAt}: ${reason}`;
+  }
+  if (finding.status === 'resolved') {
+    return `Resolved${finding.resolvedAt ? ` on ${finding.resolvedAt}` : ''}: the check passes again.`;
+  }
+  return finding.message;
+}
+
 export function toOcsf(finding: Finding, report: ScanReport): OcsfDetectionFinding {
   const severity = ocsfSeverities[finding.severity];
   const status = ocsfStatuses[finding.status];
-  const service =
-    report.rules.find((r) => r.id === finding.ruleId)?.service ?? finding.ruleId.split('-')[0] ?? '';
+  const activity = activityOf(finding);
+  const rule = ruleOf(report, finding.ruleId);
+  const service = rule?.service ?? finding.ruleId.split('-')[0] ?? '';
+  const docs = rule?.references?.docs ?? [];
+  const url = ruleDocumentationUrl(rule);
+  const tags = Object.entries(resourceTags(report, finding)).map(([name, value]) => ({ name, value }));
+  const compliance = Object.fromEntries(
+    complianceOf(rule?.references).map((c) => [c.standard, c.controls] as const),
+  );
+  const coverage = coverageTotals(report, finding.ruleId, finding);
+  const org = report.accounts?.[finding.accountId]?.organizationId;
   return {
     category_uid: 2,
     category_name: 'Findings',
     class_uid: 2004,
     class_name: 'Detection Finding',
-    type_uid: 200401,
-    type_name: 'Detection Finding: Create',
-    activity_id: 1,
-    activity_name: 'Create',
+    type_uid: 200400 + activity.id,
+    type_name: `Detection Finding: ${activity.name}`,
+    activity_id: activity.id,
+    activity_name: activity.name,
     message: finding.message,
     finding_info: {
       uid: finding.findingId,
       title: finding.title,
       desc: finding.message,
       types: findingTypes(finding.ruleId),
-      name: finding.resourceId,
+      analytic: {
+        uid: finding.ruleId,
+        name: finding.ruleId,
+        type: 'Rule',
+        type_id: ruleAnalyticTypeId,
+        ...(service ? { category: service } : {}),
+      },
+      ...(url ? { src_url: url } : {}),
       created_time: millis(finding.firstSeen),
       created_time_dt: finding.firstSeen,
       first_seen_time: millis(finding.firstSeen),
       first_seen_time_dt: finding.firstSeen,
       last_seen_time: millis(finding.lastSeen),
       last_seen_time_dt: finding.lastSeen,
+      ...(finding.resolvedAt
+        ? { modified_time: millis(finding.resolvedAt), modified_time_dt: finding.resolvedAt }
+        : {}),
     },
     severity_id: severity.id,
     severity: severity.name,
@@ -117,10 +182,16 @@ export function toOcsf(finding: Finding, report: ScanReport): OcsfDetectionFindi
     status: status.name,
     // Every estatescan finding is a failed check; a resolved one is a check that passes again.
     status_code: finding.status === 'resolved' ? 'PASS' : 'FAIL',
-    status_detail: finding.message,
+    status_detail: statusDetail(finding),
     cloud: {
       provider: 'AWS',
-      account: { uid: finding.accountId, type: 'AWS Account', type_id: awsAccountTypeId },
+      account: {
+        uid: finding.accountId,
+        name: accountName(report, finding.accountId),
+        type: 'AWS Account',
+        type_id: awsAccountTypeId,
+      },
+      ...(org ? { org: { uid: org } } : {}),
       region: finding.region,
     },
     resources: [
@@ -131,10 +202,11 @@ export function toOcsf(finding: Finding, report: ScanReport): OcsfDetectionFindi
         region: finding.region,
         cloud_partition: 'aws',
         group: { name: service },
+        ...(tags.length ? { tags } : {}),
         data: finding.evidence,
       },
     ],
-    remediation: { desc: finding.remediation },
+    remediation: { desc: finding.remediation, ...(docs.length ? { references: [...docs] } : {}) },
     metadata: {
       product: {
         uid: 'estatescan',
@@ -142,7 +214,7 @@ export function toOcsf(finding: Finding, report: ScanReport): OcsfDetectionFindi
         vendor_name: 'estatescan',
         version: report.generator.version,
       },
-      version: '1.1.0',
+      version: OCSF_VERSION,
       event_code: finding.ruleId,
       profiles: ['cloud', 'datetime'],
     },
@@ -151,6 +223,16 @@ export function toOcsf(finding: Finding, report: ScanReport): OcsfDetectionFindi
     unmapped: {
       run_id: report.runId,
       catalogue_date: report.generator.catalogueDate,
+      ...(Object.keys(compliance).length ? { compliance } : {}),
+      ...(coverage
+        ? {
+            rule_coverage: {
+              evaluated: coverage.evaluated,
+              failed: coverage.failed,
+              passed: coverage.passed,
+            },
+          }
+        : {}),
       ...(finding.resolvedAt ? { resolved_at: finding.resolvedAt } : {}),
       ...(finding.suppression ? { suppression: finding.suppression } : {}),
     },

@@ -3,10 +3,19 @@
  * severity, then what the scan could not see: incomplete targets and rules left unevaluated. Plain
  * text, so it reads the same in a terminal, a CI log and a pasted ticket.
  */
-import { type Column, renderTable } from '../cli/table.ts';
+import {
+  type Column,
+  cutNote,
+  type FittedTable,
+  fitTable,
+  paint,
+  severityColors,
+  type TableLayout,
+} from '../cli/table.ts';
 import { type Finding, type Severity, severities, severityRank } from '../findings/types.ts';
 import { plural } from '../text/plural.ts';
 import { forTerminal } from '../text/sanitize.ts';
+import { coverageTotals } from './context.ts';
 import type { ScanReport, TargetSummary } from './types.ts';
 
 /** Worst first, then by account, region, rule and resource, so every format lists findings alike. */
@@ -26,14 +35,19 @@ export function countByStatus(findings: readonly Finding[]): Record<Finding['sta
   return counts;
 }
 
-const findingColumns: Column<Finding>[] = [
-  { header: 'account', value: (f) => f.accountId },
-  { header: 'region', value: (f) => f.region },
-  { header: 'rule', value: (f) => f.ruleId },
-  { header: 'resource', value: (f) => f.resourceId, max: 40 },
-  { header: 'status', value: (f) => f.status },
-  { header: 'message', value: (f) => f.message, max: 80 },
-];
+/** The columns of a severity's findings; `status` only when some are not open. */
+function findingColumns(group: readonly Finding[]): Column<Finding>[] {
+  return [
+    { header: 'account', value: (f) => f.accountId },
+    { header: 'region', value: (f) => f.region },
+    { header: 'rule', value: (f) => f.ruleId },
+    { header: 'resource', value: (f) => f.resourceId, kind: 'id' },
+    ...(group.some((f) => f.status !== 'open')
+      ? [{ header: 'status', value: (f: Finding) => f.status } satisfies Column<Finding>]
+      : []),
+    { header: 'message', value: (f) => f.message, kind: 'text', min: 20 },
+  ];
+}
 
 function statusSummary(findings: readonly Finding[]): string {
   const counts = countByStatus(findings);
@@ -49,8 +63,13 @@ function targetLine(t: TargetSummary, report: ScanReport): string {
   return `  ${t.status.padEnd(7)} ${forTerminal(`${t.accountId} ${t.region}${detail ? ` — ${detail}` : ''}`)}`;
 }
 
-export function renderFindingsTable(report: ScanReport): string {
+/**
+ * The terminal report. With `layout.width`, each table fits it (messages are cut first, resource
+ * ids never); with `layout.color`, severities are coloured.
+ */
+export function renderFindingsTable(report: ScanReport, layout: TableLayout = {}): string {
   const parts: string[] = [];
+  const fitted: FittedTable[] = [];
   const targets = plural(report.targets.length, 'target');
   parts.push(`estatescan scan ${report.runId} · ${report.startedAt} → ${report.finishedAt}`);
 
@@ -63,14 +82,27 @@ export function renderFindingsTable(report: ScanReport): string {
     for (const severity of severities) {
       const group = groups.get(severity);
       if (!group) continue;
-      parts.push(`\n${severity.toUpperCase()} (${group.length})\n${renderTable(group, findingColumns)}`);
+      const table = fitTable(group, findingColumns(group), layout);
+      fitted.push(table);
+      const heading = paint(
+        `${severity.toUpperCase()} (${group.length})`,
+        severityColors[severity],
+        layout.color,
+      );
+      parts.push(`\n${heading}\n${table.text}`);
     }
     const width = Math.max(...severities.map((s) => s.length));
     parts.push(
       `\nSummary: ${plural(report.findings.length, 'finding')} in ${targets}`,
-      ...severities.map((s) => `  ${s.padEnd(width)}  ${statusSummary(groups.get(s) ?? [])}`),
+      ...severities.map(
+        (s) =>
+          `  ${paint(s.padEnd(width), severityColors[s], layout.color)}  ${statusSummary(groups.get(s) ?? [])}`,
+      ),
     );
   }
+
+  const coverage = coverageLines(report);
+  if (coverage.length) parts.push('\nResources failed of those evaluated, by rule', ...coverage);
 
   const incomplete = report.targets.filter((t) => t.status !== 'ok');
   if (incomplete.length) {
@@ -88,5 +120,18 @@ export function renderFindingsTable(report: ScanReport): string {
       ),
     );
   }
+  const note = cutNote(layout, fitted);
+  if (note) parts.push(`\n${note}`);
   return `${parts.join('\n')}\n`;
+}
+
+/** `     3 of 40  s3-bucket-versioning-disabled`: every rule that judged something, worst share first. */
+function coverageLines(report: ScanReport): string[] {
+  const rows = report.rules.flatMap((rule) => {
+    const c = coverageTotals(report, rule.id);
+    return c && c.evaluated > 0 ? [{ id: rule.id, c, text: `${c.failed} of ${c.evaluated}` }] : [];
+  });
+  rows.sort((a, b) => b.c.failed / b.c.evaluated - a.c.failed / a.c.evaluated || a.id.localeCompare(b.id));
+  const width = Math.max(0, ...rows.map((r) => r.text.length));
+  return rows.map((r) => `  ${r.text.padStart(width)}  ${r.id}`);
 }

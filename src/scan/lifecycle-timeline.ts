@@ -7,20 +7,36 @@
 
 import type { RuleContext } from '../engine/types.ts';
 import type { DetectedOs, Snapshot } from '../inventory/types.ts';
-import { osReadingOf, osVerdict } from '../lifecycle/verdict.ts';
+import type { SupportAccess } from '../lifecycle/catalogue.ts';
+import { type LifecycleDates, lifecycleStatus } from '../lifecycle/status.ts';
+import { lifecycleDates, osReadingOf, osVerdict } from '../lifecycle/verdict.ts';
 import type { LifecycleEntry } from '../report/types.ts';
 
-type OsDates = Pick<LifecycleEntry, 'product' | 'endOfStandard' | 'endOfExtended' | 'inferredFrom'>;
+type Life = Pick<
+  LifecycleEntry,
+  'product' | 'endOfStandard' | 'endOfExtended' | 'inferredFrom' | 'status' | 'extendedAccess'
+>;
 
-function osDates(os: DetectedOs, ctx: RuleContext): OsDates | undefined {
+/** A product's dates with their status on the scan's day, within the configured warning window. */
+function lifeOf(product: string, dates: LifecycleDates, ctx: RuleContext, access?: SupportAccess): Life {
+  return {
+    product,
+    ...dates,
+    status: lifecycleStatus(dates, ctx.now, ctx.settings.warningDays),
+    ...(access ? { extendedAccess: access } : {}),
+  };
+}
+
+function osLife(os: DetectedOs, ctx: RuleContext): Life | undefined {
   if (!os.known) return undefined;
   const verdict = osVerdict(osReadingOf(os), ctx.lifecycle, ctx.now, ctx.settings.warningDays);
   if (verdict.kind === 'catalogued') {
-    const { entry } = verdict;
+    const { entry, status } = verdict;
     return {
       product: entry.name,
-      endOfStandard: entry.endOfStandard,
-      ...(entry.extended ? { endOfExtended: entry.extended.end } : {}),
+      ...lifecycleDates(entry),
+      status,
+      ...(entry.extended ? { extendedAccess: entry.extended.access } : {}),
     };
   }
   if (verdict.kind === 'inferred') {
@@ -28,6 +44,7 @@ function osDates(os: DetectedOs, ctx: RuleContext): OsDates | undefined {
       product: `${verdict.name} (ended no later than ${verdict.olderThan.name})`,
       endOfStandard: verdict.endedBy,
       inferredFrom: verdict.olderThan.name,
+      status: verdict.status,
     };
   }
   return undefined;
@@ -39,7 +56,7 @@ export function lifecycleEntries(snapshot: Snapshot, ctx: RuleContext): Lifecycl
   const base = { accountId, region };
 
   for (const i of sources['ec2.instances']?.ok ? sources['ec2.instances'].items : []) {
-    const life = osDates(i.os, ctx);
+    const life = osLife(i.os, ctx);
     if (!life) continue;
     entries.push({
       ...base,
@@ -51,7 +68,7 @@ export function lifecycleEntries(snapshot: Snapshot, ctx: RuleContext): Lifecycl
     });
   }
   for (const m of sources['ssm.managedInstances']?.ok ? sources['ssm.managedInstances'].items : []) {
-    const life = m.onPremises ? osDates(m.os, ctx) : undefined;
+    const life = m.onPremises ? osLife(m.os, ctx) : undefined;
     if (!life) continue;
     entries.push({
       ...base,
@@ -71,9 +88,12 @@ export function lifecycleEntries(snapshot: Snapshot, ctx: RuleContext): Lifecycl
       resourceId: c.arn ?? c.name,
       name: c.name,
       location: c.connected ? 'connected' : 'cloud',
-      product: `Kubernetes ${c.version} on EKS`,
-      endOfStandard: life.endOfStandard,
-      endOfExtended: life.endOfExtended,
+      ...lifeOf(
+        `Kubernetes ${c.version} on EKS`,
+        { endOfStandard: life.endOfStandard, endOfExtended: life.endOfExtended },
+        ctx,
+        'paid',
+      ),
     });
   }
   for (const n of sources['eks.nodegroups']?.ok ? sources['eks.nodegroups'].items : []) {
@@ -85,8 +105,7 @@ export function lifecycleEntries(snapshot: Snapshot, ctx: RuleContext): Lifecycl
       resourceId: n.nodegroupArn ?? `${n.clusterName}/${n.nodegroupName}`,
       name: `${n.clusterName}/${n.nodegroupName}`,
       location: 'cloud',
-      product: life.name,
-      endOfStandard: life.endOfSupport,
+      ...lifeOf(life.name, { endOfStandard: life.endOfSupport }, ctx),
     });
   }
   return entries;

@@ -8,6 +8,7 @@ import { errorCode, errorMessage } from '../aws/errors.ts';
 import type { ScanSession } from '../aws/session.ts';
 import { EstatescanError } from '../errors.ts';
 import { mapWithConcurrency } from '../inventory/concurrency.ts';
+import type { DeclaredCall } from '../inventory/declared-calls.ts';
 import type { CollectionError, Target } from '../inventory/types.ts';
 
 export class PlanError extends EstatescanError {
@@ -50,6 +51,14 @@ export async function organizationAccounts(session: ScanSession): Promise<string
   }
   return ids;
 }
+
+/**
+ * The call the planner makes in a member account, through the member role: its regions, for
+ * `regions: all` (declared as the collectors declare theirs; see `member-account-calls.ts`).
+ */
+export const planCalls = {
+  describeRegions: { operation: 'ec2:DescribeRegions', per: 'account' },
+} as const satisfies Record<string, Pick<DeclaredCall, 'operation' | 'per'>>;
 
 const enabledOptInStatuses = new Set(['opt-in-not-required', 'opted-in']);
 
@@ -95,7 +104,7 @@ export async function planTargets(
             accountId,
             region: session.settings.homeRegion,
             source: 'plan',
-            operation: 'ec2:DescribeRegions',
+            operation: planCalls.describeRegions.operation,
             code: errorCode(error),
             message: errorMessage(error),
           },

@@ -12,11 +12,10 @@ import { closeOver } from '../inventory/collect.ts';
 import { inventoryRows } from '../inventory/rows.ts';
 import type { CollectionError, Target } from '../inventory/types.ts';
 import { catalogueDate, lifecycleCatalogue } from '../lifecycle/catalogue.ts';
-import type { ScanReport } from '../report/types.ts';
+import type { ReportRule, ScanReport } from '../report/types.ts';
+import { ESTATESCAN_VERSION } from '../version.ts';
 import { lifecycleEntries } from './lifecycle-timeline.ts';
 import { collectTargets, type TargetResult } from './run-inventory.ts';
-
-export const ESTATESCAN_VERSION = '0.1.0';
 
 export interface ScanOptions {
   runId: string;
@@ -96,7 +95,30 @@ export async function runScan(session: ScanSession, options: ScanOptions): Promi
     ),
     inventory: results.flatMap((r) => (r.snapshot ? inventoryRows(r.snapshot) : [])),
     lifecycle: results.flatMap((r) => (r.snapshot ? lifecycleEntries(r.snapshot, ctx) : [])),
-    rules: options.rules.map((r) => ({ id: r.id, title: r.title, severity: r.severity, service: r.service })),
+    lifecycleWarningDays: options.ruleSettings.warningDays,
+    rules: options.rules.map(reportRule),
+    coverage: evaluations.flatMap((e) =>
+      Object.entries(e.coverage ?? {}).map(([ruleId, c]) => ({
+        ruleId,
+        accountId: e.accountId,
+        region: e.region,
+        ...c,
+      })),
+    ),
+    resourceTags: Object.assign({}, ...evaluations.map((e) => e.resourceTags ?? {})),
   };
   return { report, evaluations, results, timings: { collectMs, evaluateMs } };
+}
+
+/** A rule's metadata as reports quote it. */
+export function reportRule(rule: Rule): ReportRule {
+  return {
+    id: rule.id,
+    title: rule.title,
+    severity: rule.severity,
+    service: rule.service,
+    resourceType: rule.resourceType,
+    references: rule.references,
+    consoleSteps: rule.remediation.console,
+  };
 }

@@ -3,7 +3,7 @@
  * rule options. Shared by the CLI and the Lambda functions, so both scan the same way.
  */
 
-import { defaultAssumeRoleSettings } from '../aws/credentials.ts';
+import { defaultAssumeRoleSettings } from '../aws/assume-role-settings.ts';
 import type { SessionSettings } from '../aws/session.ts';
 import type { ConfigFile } from '../config/config-file.ts';
 import type { PerformanceSettings, TargetSettings } from '../config/settings.ts';
@@ -22,6 +22,8 @@ export interface SessionInput {
   performance: Pick<PerformanceSettings, 'maxAttempts' | 'retryMode'>;
   /** Names the AssumeRole sessions, so CloudTrail in each member account shows the run. */
   runId: string;
+  /** Called with every client the session makes (the functions' tracer). */
+  onClient?: SessionSettings['onClient'];
 }
 
 export function sessionSettings(input: SessionInput): SessionSettings {
@@ -39,6 +41,7 @@ export function sessionSettings(input: SessionInput): SessionSettings {
       assumeRoleInCallerAccount: input.targets.assumeRoleInCallerAccount,
       sessionName: `estatescan-${input.runId}`,
     },
+    ...(input.onClient ? { onClient: input.onClient } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import type { Severity } from '../findings/types.ts';
 import { mapWithConcurrency } from '../inventory/concurrency.ts';
 import type { CollectionError, Target } from '../inventory/types.ts';
 import type { ScanReport } from '../report/types.ts';
+import { syncErrorsOf, syncThroughSession } from '../securityhub/session-sync.ts';
 import {
   MAX_REPORTED_ERRORS,
   persistTarget,
@@ -99,6 +100,11 @@ export interface TargetScanInput {
   now: () => Date;
   /** Where findings are reconciled and written; absent for a dry run. */
   store?: FindingStore;
+  /**
+   * Keep the findings in step in each target's own Security Hub (the member role's optional
+   * `SecurityHubImport` grant). Refused findings and failed calls are errors of the target.
+   */
+  securityHub?: boolean;
 }
 
 export function countBySeverity(
@@ -200,9 +206,24 @@ export async function scanTargets(
       return { unsaved: { accountId: result.accountId, region: result.region, error } };
     }
   });
+  const hubErrors = new Map<string, CollectionError[]>();
+  if (input.securityHub && evaluations.length > 0) {
+    const synced = await syncThroughSession(session, report, evaluations, {
+      concurrency: input.targetConcurrency,
+      now: input.now().toISOString(),
+    });
+    for (const result of synced) {
+      const errors = syncErrorsOf(result);
+      if (errors.length) hubErrors.set(`${result.accountId}/${result.region}`, errors);
+      report.errors.push(...errors);
+    }
+  }
   const reports = results.map((result, i) =>
     targetReport(
-      result,
+      {
+        ...result,
+        errors: [...result.errors, ...(hubErrors.get(`${result.accountId}/${result.region}`) ?? [])],
+      },
       evaluationOf.get(`${result.accountId}/${result.region}`),
       outcomes[i]?.persisted,
       { calls: 0, attempts: 0, throttled: 0 },

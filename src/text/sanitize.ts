@@ -144,6 +144,95 @@ export function cut(text: string, max: number, options: CutOptions = {}): string
 }
 
 // ---------------------------------------------------------------------------------------------
+// Terminal columns
+
+/**
+ * East Asian wide and full-width characters and emoji, which a terminal draws two columns wide
+ * (Unicode's East_Asian_Width W and F, which JavaScript has no property escape for: the blocks
+ * that hold them).
+ */
+const wide =
+  /^(?:\p{Extended_Pictographic}|[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}])/u;
+
+/**
+ * How many terminal columns `text` takes: one per grapheme (a letter with its combining marks is
+ * one), two for wide ones. For text that went through `visible` or `oneLine`: nothing invisible
+ * is left to count as zero.
+ */
+export function displayWidth(text: string): number {
+  // ASCII, by far the most common case, is one column a character.
+  if (/^[\x20-\x7e]*$/.test(text)) return text.length;
+  let width = 0;
+  for (const { segment } of graphemes.segment(text)) width += wide.test(segment) ? 2 : 1;
+  return width;
+}
+
+/** The longest prefix (in UTF-16 units, on a grapheme boundary) that takes at most `columns`. */
+function prefixForColumns(text: string, columns: number): number {
+  let width = 0;
+  let end = 0;
+  for (const { index, segment } of graphemes.segment(text)) {
+    width += wide.test(segment) ? 2 : 1;
+    if (width > columns) break;
+    end = index + segment.length;
+  }
+  return end;
+}
+
+/**
+ * At most `columns` terminal columns, ending with `…` when it was wider; cut like `cut`: on a
+ * grapheme boundary, never inside a visible escape.
+ */
+export function cutToWidth(text: string, columns: number): string {
+  if (displayWidth(text) <= columns) return text;
+  if (columns < 1) return '';
+  return `${text.slice(0, cutIndex(text, prefixForColumns(text, columns - 1)))}…`;
+}
+
+/** `arn:partition:service:region:account:` then the resource. */
+const arnPattern = /^arn:[\w-]+:[\w-]*:[\w-]*:[\w-]*:(.+)$/;
+
+/**
+ * Where the resource id of an ARN starts: after its resource type (`instance/`, `repository/`,
+ * `container-instance/`, `function:`), or the whole resource part when it has none (an S3 bucket).
+ * `undefined` when `text` is not an ARN.
+ */
+export function arnResourceIdStart(text: string): number | undefined {
+  const match = arnPattern.exec(text);
+  if (!match?.[1]) return undefined;
+  const resource = match[1];
+  const start = text.length - resource.length;
+  const typed = /^[a-zA-Z][\w-]*[/:](?=.)/.exec(resource);
+  return typed ? start + typed[0].length : start;
+}
+
+/**
+ * Fewest columns `cutArnToWidth` can cut an ARN to: `…` and its whole resource id. For text that
+ * is not an ARN, its whole width: an identifier is never cut.
+ */
+export function narrowestArnWidth(text: string): number {
+  const start = arnResourceIdStart(text);
+  const full = displayWidth(text);
+  return start === undefined ? full : Math.min(full, 1 + displayWidth(text.slice(start)));
+}
+
+/**
+ * An ARN cut in the middle to at most `columns` (never below `narrowestArnWidth`): as much of its
+ * beginning as fits, `…`, and its resource id whole, which is what tells two rows apart
+ * (`arn:aws:ecs:eu-west-1:1111…:container-instance/prod/0f3c…` hid it; this gives
+ * `arn:aws:ecs:eu-west-1:11…prod/0f3c9d2e7a1b4c58`). Text that is not an ARN is returned whole.
+ */
+export function cutArnToWidth(text: string, columns: number): string {
+  const start = arnResourceIdStart(text);
+  if (start === undefined || displayWidth(text) <= columns) return text;
+  const tail = text.slice(start);
+  const room = Math.max(0, columns - 1 - displayWidth(tail));
+  // The resource id starts after a `/` or `:`, which no visible escape contains: only the head
+  // needs a safe cut.
+  return `${text.slice(0, cutIndex(text.slice(0, start), prefixForColumns(text, room)))}…${tail}`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Sinks
 
 /** A table cell, a progress line, a line on stderr: one line, visible, cut to `max`. */
@@ -252,4 +341,24 @@ export function inertMrkdwn(text: string): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(broadcast, '＠$1');
+}
+
+/**
+ * mrkdwn (a Chatbot notification's title or summary) as words for a plain_text field or a
+ * notification preview: formatting markers out, entities back to their characters, whitespace
+ * runs as one space. Not a sanitizer on its own: the caller then takes the text through `oneLine`
+ * and `defuseLinks` (or `forSlack`), as for any other value.
+ */
+export function plainFromMrkdwn(markdown: string): string {
+  return (
+    markdown
+      .replace(/[*`~]/g, '')
+      // `_italic_` markers only: underscores inside words and `:emoji_codes:` stay.
+      .replace(/(^|\s)_+|_+(?=\s|$)/g, '$1')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }

@@ -10,6 +10,9 @@ import type { AddressInfo, Socket } from 'node:net';
 export interface InterceptedRequest {
   /** `X-Amz-Target` of JSON-protocol calls, e.g. `DynamoDB_20120810.PutItem`. */
   target?: string;
+  /** Method and path, which name the operation of REST-JSON calls (`PATCH /findings/batchupdate`). */
+  method?: string;
+  path?: string;
   body: string;
 }
 
@@ -63,6 +66,8 @@ export async function startInterceptProxy(
       const header = req.headers['x-amz-target'];
       const seen: InterceptedRequest = {
         ...(typeof header === 'string' ? { target: header } : {}),
+        ...(req.method ? { method: req.method } : {}),
+        ...(req.url ? { path: req.url } : {}),
         body: body.toString('utf8'),
       };
       const answer = intercept(seen);

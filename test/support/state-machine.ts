@@ -3,7 +3,11 @@
  * packaging: osls's `${param:…}` and `${sls:stage}` resolved from the file's own defaults, the
  * CloudFormation substitutions as scripts/check-template.ts resolves them), and a small evaluator
  * of the JSONPath `Parameters` the definition's states give their tasks, so a test can do exactly
- * what a state would (e.g. RecordFailure's `dynamodb:putItem`).
+ * what a state would.
+ *
+ * A mirror of what a real interpreter now answers: test/integration/deployment/packaged-stack.test.ts
+ * runs the packaged definition on moto's Step Functions interpreter. Do not add uses; move the
+ * remaining ones there and delete this file.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -149,19 +153,4 @@ export function evaluateParameters(template: unknown, input: unknown, context: u
     else result[key] = evaluateParameters(value, input, context);
   }
   return result;
-}
-
-/**
- * What a Catch puts at its ResultPath when a Lambda task failed for good: the runtime reports
- * `{ errorType, errorMessage, trace }`, Step Functions makes it `{ Error, Cause }`.
- */
-export function caughtLambdaError(error: Error): { Error: string; Cause: string } {
-  return {
-    Error: error.name,
-    Cause: JSON.stringify({
-      errorType: error.name,
-      errorMessage: error.message,
-      trace: (error.stack ?? '').split('\n'),
-    }),
-  };
 }

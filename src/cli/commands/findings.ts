@@ -1,17 +1,21 @@
 /**
  * `estatescan findings`: query the findings store (what `scan --table` and the deployment wrote).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { AccountClients, defaultAwsClientSettings } from '../../aws/clients.ts';
 import type { Environment } from '../../config/environment.ts';
-import { accountIdPattern, regionPattern } from '../../config/settings.ts';
 import { UsageError } from '../../errors.ts';
-import { DynamoDbFindingStore } from '../../findings/dynamodb-store.ts';
-import { lastSeenOf, type StoredFinding, type TargetState } from '../../findings/reconcile.ts';
+import type { StoredFinding, TargetState } from '../../findings/reconcile.ts';
 import { type FindingStatus, type Severity, severities, severityRank } from '../../findings/types.ts';
+import { parseCommandArgs } from '../args.ts';
 import type { CommandIo } from '../io.ts';
-import { parseCommandArgs } from '../options.ts';
-import { renderCsv, renderTable } from '../table.ts';
+import {
+  csvForSpreadsheets,
+  cutNote,
+  fitTable,
+  renderCsv,
+  renderTable,
+  severityColors,
+  tableLayout,
+} from '../table.ts';
 
 export const findingsHelp = `estatescan findings — query the findings store
 
@@ -22,6 +26,8 @@ Filters:
   --status open|suppressed|resolved   (default open)
   --severity <s1,s2>                  ${severities.join(', ')}
   --account <id>  --region <region>  --rule <rule id>
+--wide: the table with every cell whole (by default it fits the terminal's width).
+CSV starts with a UTF-8 byte-order mark, so Excel reads it as UTF-8.
 
 The table lives in AWS_REGION (or --table-region).`;
 
@@ -39,12 +45,27 @@ export async function findingsCommand(args: string[], env: Environment, io: Comm
     history: { type: 'string' },
     format: { type: 'string', short: 'f' },
     output: { type: 'string', short: 'o' },
+    wide: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     io.stdout(`${findingsHelp}\n`);
     return 0;
   }
+  // Loaded past --help: the settings schema, the store and its SDK client.
+  const [
+    { accountIdPattern, regionPattern },
+    { DynamoDBClient },
+    { AccountClients, defaultAwsClientSettings },
+    { DynamoDbFindingStore },
+    { lastSeenOf },
+  ] = await Promise.all([
+    import('../../config/settings.ts'),
+    import('@aws-sdk/client-dynamodb'),
+    import('../../aws/clients.ts'),
+    import('../../findings/dynamodb-store.ts'),
+    import('../../findings/reconcile.ts'),
+  ]);
   const problems: string[] = [];
   if (!values.table) problems.push('--table: the findings table is required');
   const status = (values.status ?? 'open') as FindingStatus;
@@ -71,18 +92,24 @@ export async function findingsCommand(args: string[], env: Environment, io: Comm
       clients.get(DynamoDBClient, tableRegion as string),
       values.table as string,
     );
+    const layout = tableLayout(env, Boolean(values.wide));
+    if (values.output) layout.color = false;
     if (values.history) {
       const events = await store.findingHistory(values.history);
       const text =
         format === 'json'
           ? `${JSON.stringify(events, null, 2)}\n`
-          : `${renderTable(events, [
-              { header: 'at', value: (e) => e.at },
-              { header: 'change', value: (e) => e.change },
-              { header: 'status', value: (e) => e.status },
-              { header: 'severity', value: (e) => e.severity },
-              { header: 'run', value: (e) => e.runId },
-            ])}\n`;
+          : `${renderTable(
+              events,
+              [
+                { header: 'at', value: (e) => e.at },
+                { header: 'change', value: (e) => e.change },
+                { header: 'status', value: (e) => e.status },
+                { header: 'severity', value: (e) => e.severity, color: (e) => severityColors[e.severity] },
+                { header: 'run', value: (e) => e.runId },
+              ],
+              layout,
+            )}\n`;
       await io.write(text, values.output);
       return 0;
     }
@@ -112,33 +139,44 @@ export async function findingsCommand(args: string[], env: Environment, io: Comm
     if (format === 'json') {
       text = `${JSON.stringify(rows, null, 2)}\n`;
     } else if (format === 'csv') {
-      text = renderCsv(rows, [
-        { header: 'finding_id', value: (f) => f.findingId },
-        { header: 'severity', value: (f) => f.severity },
-        { header: 'status', value: (f) => f.status },
-        { header: 'rule_id', value: (f) => f.ruleId },
-        { header: 'account_id', value: (f) => f.accountId },
-        { header: 'region', value: (f) => f.region },
-        { header: 'resource_id', value: (f) => f.resourceId },
-        { header: 'message', value: (f) => f.message },
-        { header: 'first_seen', value: (f) => f.firstSeen },
-        { header: 'last_seen', value: (f) => f.lastSeen },
-        { header: 'resolved_at', value: (f) => f.resolvedAt ?? '' },
-      ]);
+      text = csvForSpreadsheets(
+        renderCsv(rows, [
+          { header: 'finding_id', value: (f) => f.findingId },
+          { header: 'severity', value: (f) => f.severity },
+          { header: 'status', value: (f) => f.status },
+          { header: 'rule_id', value: (f) => f.ruleId },
+          { header: 'account_id', value: (f) => f.accountId },
+          { header: 'region', value: (f) => f.region },
+          { header: 'resource_id', value: (f) => f.resourceId },
+          { header: 'message', value: (f) => f.message },
+          { header: 'first_seen', value: (f) => f.firstSeen },
+          { header: 'last_seen', value: (f) => f.lastSeen },
+          { header: 'resolved_at', value: (f) => f.resolvedAt ?? '' },
+        ]),
+      );
     } else {
-      text = `${renderTable(rows, [
-        { header: 'severity', value: (f) => f.severity },
-        { header: 'account', value: (f) => f.accountId },
-        { header: 'region', value: (f) => f.region },
-        { header: 'rule', value: (f) => f.ruleId },
-        { header: 'resource', value: (f) => f.resourceId, max: 40 },
-        { header: 'first seen', value: (f) => f.firstSeen.slice(0, 10) },
-        {
-          header: status === 'resolved' ? 'resolved' : 'last seen',
-          value: (f) => (f.resolvedAt ?? f.lastSeen).slice(0, 10),
-        },
-        { header: 'id', value: (f) => f.findingId },
-      ])}\n\n${rows.length} ${status} findings.\n`;
+      // Identifiers only, none of them cut: on a narrow terminal the dates and the finding id (for
+      // --history) are left out, and --wide shows them.
+      const table = fitTable(
+        rows,
+        [
+          { header: 'severity', value: (f) => f.severity, color: (f) => severityColors[f.severity] },
+          { header: 'account', value: (f) => f.accountId },
+          { header: 'region', value: (f) => f.region },
+          { header: 'rule', value: (f) => f.ruleId },
+          { header: 'resource', value: (f) => f.resourceId, kind: 'id' },
+          { header: 'first seen', value: (f) => f.firstSeen.slice(0, 10), optional: true },
+          {
+            header: status === 'resolved' ? 'resolved' : 'last seen',
+            value: (f) => (f.resolvedAt ?? f.lastSeen).slice(0, 10),
+            optional: true,
+          },
+          { header: 'id', value: (f) => f.findingId, optional: true },
+        ],
+        layout,
+      );
+      const note = cutNote(layout, [table]);
+      text = `${table.text}\n\n${rows.length} ${status} findings.${note ? `\n${note}` : ''}\n`;
     }
     await io.write(text, values.output);
     return 0;

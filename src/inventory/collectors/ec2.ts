@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { type Collector, type CollectorContext, iso, readSource, tagsOf } from '../collector.ts';
 import { chunk, mapWithConcurrency } from '../concurrency.ts';
+import { type DeclaredCall, pageSizeFor } from '../declared-calls.ts';
 import { osFromImage, resolveInstanceOs } from '../os-detection.ts';
 import type {
   Image,
@@ -23,23 +24,50 @@ import type {
   SourceResult,
   Sources,
 } from '../types.ts';
-import { ec2PageSize } from './vpc.ts';
 
-/** Image ids per DescribeImages call; the `image-id` filter takes up to 200 values. */
-export const IMAGE_BATCH = 200;
+/**
+ * The calls this collector makes. EC2 Describe calls accept MaxResults from 5 to 1000; the
+ * `image-id` filter of DescribeImages takes up to 200 values. Instances are listed for their images
+ * too: an AMI is described only because an instance uses it.
+ */
+export const ec2Calls = {
+  describeInstances: {
+    operation: 'ec2:DescribeInstances',
+    sources: ['ec2.instances', 'ec2.images'],
+    per: 'page',
+    of: 'instance',
+    pageSize: 1000,
+    minPageSize: 5,
+  },
+  describeImages: {
+    operation: 'ec2:DescribeImages',
+    sources: ['ec2.instances', 'ec2.images'],
+    per: 'batch',
+    of: 'image in use',
+    pageSize: 200,
+  },
+  describeSecurityGroups: {
+    operation: 'ec2:DescribeSecurityGroups',
+    sources: ['ec2.securityGroups'],
+    per: 'page',
+    of: 'security group',
+    pageSize: 1000,
+    minPageSize: 5,
+  },
+} as const satisfies Record<string, DeclaredCall>;
 
 type RawInstance = Omit<Instance, 'os'>;
 
 async function describeInstances(ctx: CollectorContext) {
   const client = ctx.clients.get(EC2Client, ctx.region);
-  return readSource(ctx, 'ec2.instances', 'ec2:DescribeInstances', async () => {
+  return readSource(ctx, 'ec2.instances', ec2Calls.describeInstances.operation, async () => {
     const instances: RawInstance[] = [];
     // Terminated instances linger for an hour and run nothing: they are not inventory.
     const filters = [
       { Name: 'instance-state-name', Values: ['pending', 'running', 'shutting-down', 'stopping', 'stopped'] },
     ];
     for await (const page of paginateDescribeInstances(
-      { client, pageSize: ec2PageSize(ctx) },
+      { client, pageSize: pageSizeFor(ctx, ec2Calls.describeInstances) },
       { Filters: filters },
     )) {
       for (const reservation of page.Reservations ?? []) {
@@ -98,24 +126,28 @@ function toImage(raw: SdkImage & { ImageId: string }): Image {
  */
 async function describeImages(ctx: CollectorContext, imageIds: string[]): Promise<SourceResult<Image>> {
   const client = ctx.clients.get(EC2Client, ctx.region);
-  return readSource(ctx, 'ec2.images', 'ec2:DescribeImages', async () => {
-    const batches = await mapWithConcurrency(chunk(imageIds, IMAGE_BATCH), ctx.concurrency, async (ids) => {
-      const images: Image[] = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await client.send(
-          new DescribeImagesCommand({
-            Filters: [{ Name: 'image-id', Values: ids }],
-            IncludeDeprecated: true,
-            ...(nextToken ? { NextToken: nextToken } : {}),
-          }),
-        );
-        for (const raw of page.Images ?? [])
-          if (raw.ImageId) images.push(toImage({ ...raw, ImageId: raw.ImageId }));
-        nextToken = page.NextToken;
-      } while (nextToken);
-      return images;
-    });
+  return readSource(ctx, 'ec2.images', ec2Calls.describeImages.operation, async () => {
+    const batches = await mapWithConcurrency(
+      chunk(imageIds, ec2Calls.describeImages.pageSize),
+      ctx.concurrency,
+      async (ids) => {
+        const images: Image[] = [];
+        let nextToken: string | undefined;
+        do {
+          const page = await client.send(
+            new DescribeImagesCommand({
+              Filters: [{ Name: 'image-id', Values: ids }],
+              IncludeDeprecated: true,
+              ...(nextToken ? { NextToken: nextToken } : {}),
+            }),
+          );
+          for (const raw of page.Images ?? [])
+            if (raw.ImageId) images.push(toImage({ ...raw, ImageId: raw.ImageId }));
+          nextToken = page.NextToken;
+        } while (nextToken);
+        return images;
+      },
+    );
     return batches.flat();
   });
 }
@@ -167,9 +199,12 @@ function ruleOf(permission: IpPermission): SecurityGroupRule {
 
 async function describeSecurityGroups(ctx: CollectorContext) {
   const client = ctx.clients.get(EC2Client, ctx.region);
-  return readSource(ctx, 'ec2.securityGroups', 'ec2:DescribeSecurityGroups', async () => {
+  return readSource(ctx, 'ec2.securityGroups', ec2Calls.describeSecurityGroups.operation, async () => {
     const groups: SecurityGroup[] = [];
-    for await (const page of paginateDescribeSecurityGroups({ client, pageSize: ec2PageSize(ctx) }, {})) {
+    for await (const page of paginateDescribeSecurityGroups(
+      { client, pageSize: pageSizeFor(ctx, ec2Calls.describeSecurityGroups) },
+      {},
+    )) {
       for (const g of page.SecurityGroups ?? []) {
         if (!g.GroupId) continue;
         groups.push({
@@ -191,6 +226,7 @@ async function describeSecurityGroups(ctx: CollectorContext) {
 export const ec2Collector: Collector = {
   name: 'ec2',
   produces: ['ec2.instances', 'ec2.images', 'ec2.securityGroups'],
+  calls: Object.values(ec2Calls),
   async collect(ctx, wanted: ReadonlySet<SourceId>): Promise<Sources> {
     const needInstances = wanted.has('ec2.instances') || wanted.has('ec2.images');
     const [rawInstances, securityGroups] = await Promise.all([

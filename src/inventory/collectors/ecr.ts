@@ -24,6 +24,7 @@ import {
 import { errorCode } from '../../aws/errors.ts';
 import { type Collector, type CollectorContext, iso, readField, readSource, tagsOf } from '../collector.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
+import { type DeclaredCall, pageSizeFor } from '../declared-calls.ts';
 import { parsePolicy } from '../policy.ts';
 import type {
   EcrPublicRepository,
@@ -38,25 +39,73 @@ import type {
 /** The only region with an ECR Public API endpoint. */
 export const ECR_PUBLIC_REGION = 'us-east-1';
 
-/** DescribeRepositories (private and public) accepts maxResults up to 1000. */
-function ecrPageSize(ctx: CollectorContext): number {
-  return Math.min(1000, Math.max(1, ctx.pageSize ?? 1000));
-}
+/**
+ * The calls this collector makes. DescribeRepositories (private and public) accepts maxResults up
+ * to 1000. The lifecycle policy and tags are read for the inventory only (`ctx.details`).
+ */
+export const ecrCalls = {
+  describeRepositories: {
+    operation: 'ecr:DescribeRepositories',
+    sources: ['ecr.repositories'],
+    per: 'page',
+    of: 'repository',
+    pageSize: 1000,
+  },
+  getRepositoryPolicy: {
+    operation: 'ecr:GetRepositoryPolicy',
+    sources: ['ecr.repositories'],
+    per: 'item',
+    of: 'repository',
+  },
+  getLifecyclePolicy: {
+    operation: 'ecr:GetLifecyclePolicy',
+    sources: ['ecr.repositories'],
+    per: 'item',
+    of: 'repository',
+    details: true,
+  },
+  listTagsForResource: {
+    operation: 'ecr:ListTagsForResource',
+    sources: ['ecr.repositories'],
+    per: 'item',
+    of: 'repository',
+    details: true,
+  },
+  getRegistryScanningConfiguration: {
+    operation: 'ecr:GetRegistryScanningConfiguration',
+    sources: ['ecr.registryScanning'],
+    per: 'target',
+  },
+  describePublicRepositories: {
+    operation: 'ecr-public:DescribeRepositories',
+    sources: ['ecrPublic.repositories'],
+    per: 'page',
+    of: 'public repository',
+    pageSize: 1000,
+    region: ECR_PUBLIC_REGION,
+  },
+} as const satisfies Record<string, DeclaredCall>;
 
 async function repositoryPolicy(
   ctx: CollectorContext,
   client: ECRClient,
   repositoryName: string,
 ): Promise<ParsedPolicy | null | undefined> {
-  return readField(ctx, 'ecr.repositories', 'ecr:GetRepositoryPolicy', repositoryName, async () => {
-    try {
-      const response = await client.send(new GetRepositoryPolicyCommand({ repositoryName }));
-      return response.policyText ? parsePolicy(response.policyText) : null;
-    } catch (error) {
-      if (errorCode(error) === 'RepositoryPolicyNotFoundException') return null;
-      throw error;
-    }
-  });
+  return readField(
+    ctx,
+    'ecr.repositories',
+    ecrCalls.getRepositoryPolicy.operation,
+    repositoryName,
+    async () => {
+      try {
+        const response = await client.send(new GetRepositoryPolicyCommand({ repositoryName }));
+        return response.policyText ? parsePolicy(response.policyText) : null;
+      } catch (error) {
+        if (errorCode(error) === 'RepositoryPolicyNotFoundException') return null;
+        throw error;
+      }
+    },
+  );
 }
 
 async function hasLifecyclePolicy(
@@ -64,15 +113,21 @@ async function hasLifecyclePolicy(
   client: ECRClient,
   repositoryName: string,
 ): Promise<boolean | undefined> {
-  return readField(ctx, 'ecr.repositories', 'ecr:GetLifecyclePolicy', repositoryName, async () => {
-    try {
-      const response = await client.send(new GetLifecyclePolicyCommand({ repositoryName }));
-      return !!response.lifecyclePolicyText;
-    } catch (error) {
-      if (errorCode(error) === 'LifecyclePolicyNotFoundException') return false;
-      throw error;
-    }
-  });
+  return readField(
+    ctx,
+    'ecr.repositories',
+    ecrCalls.getLifecyclePolicy.operation,
+    repositoryName,
+    async () => {
+      try {
+        const response = await client.send(new GetLifecyclePolicyCommand({ repositoryName }));
+        return !!response.lifecyclePolicyText;
+      } catch (error) {
+        if (errorCode(error) === 'LifecyclePolicyNotFoundException') return false;
+        throw error;
+      }
+    },
+  );
 }
 
 async function repositoryOf(
@@ -86,10 +141,18 @@ async function repositoryOf(
   const lifecycle = ctx.details ? await hasLifecyclePolicy(ctx, client, r.repositoryName) : undefined;
   const tags = !ctx.details
     ? undefined
-    : await readField(ctx, 'ecr.repositories', 'ecr:ListTagsForResource', r.repositoryName, async () => {
-        const response = await client.send(new ListTagsForResourceCommand({ resourceArn: r.repositoryArn }));
-        return tagsOf(response.tags);
-      });
+    : await readField(
+        ctx,
+        'ecr.repositories',
+        ecrCalls.listTagsForResource.operation,
+        r.repositoryName,
+        async () => {
+          const response = await client.send(
+            new ListTagsForResourceCommand({ resourceArn: r.repositoryArn }),
+          );
+          return tagsOf(response.tags);
+        },
+      );
   return {
     repositoryName: r.repositoryName,
     repositoryArn: r.repositoryArn,
@@ -110,9 +173,12 @@ async function repositoryOf(
 
 export async function collectRepositories(ctx: CollectorContext): Promise<SourceResult<EcrRepository>> {
   const client = ctx.clients.get(ECRClient, ctx.region);
-  return readSource(ctx, 'ecr.repositories', 'ecr:DescribeRepositories', async () => {
+  return readSource(ctx, 'ecr.repositories', ecrCalls.describeRepositories.operation, async () => {
     const raw: (Repository & { repositoryName: string; repositoryArn: string })[] = [];
-    for await (const page of paginateDescribeRepositories({ client, pageSize: ecrPageSize(ctx) }, {})) {
+    for await (const page of paginateDescribeRepositories(
+      { client, pageSize: pageSizeFor(ctx, ecrCalls.describeRepositories) },
+      {},
+    )) {
       for (const r of page.repositories ?? []) {
         if (r.repositoryName && r.repositoryArn) {
           raw.push(r as Repository & { repositoryName: string; repositoryArn: string });
@@ -127,20 +193,25 @@ export async function collectRegistryScanning(
   ctx: CollectorContext,
 ): Promise<SourceResult<EcrRegistryScanning>> {
   const client = ctx.clients.get(ECRClient, ctx.region);
-  return readSource(ctx, 'ecr.registryScanning', 'ecr:GetRegistryScanningConfiguration', async () => {
-    const response = await client.send(new GetRegistryScanningConfigurationCommand({}));
-    const configuration = response.scanningConfiguration;
-    return [
-      {
-        ...(response.registryId ? { registryId: response.registryId } : {}),
-        ...(configuration?.scanType ? { scanType: configuration.scanType } : {}),
-        rules: (configuration?.rules ?? []).map((rule) => ({
-          ...(rule.scanFrequency ? { scanFrequency: rule.scanFrequency } : {}),
-          filters: (rule.repositoryFilters ?? []).map((f) => f.filter).filter((f): f is string => !!f),
-        })),
-      },
-    ];
-  });
+  return readSource(
+    ctx,
+    'ecr.registryScanning',
+    ecrCalls.getRegistryScanningConfiguration.operation,
+    async () => {
+      const response = await client.send(new GetRegistryScanningConfigurationCommand({}));
+      const configuration = response.scanningConfiguration;
+      return [
+        {
+          ...(response.registryId ? { registryId: response.registryId } : {}),
+          ...(configuration?.scanType ? { scanType: configuration.scanType } : {}),
+          rules: (configuration?.rules ?? []).map((rule) => ({
+            ...(rule.scanFrequency ? { scanFrequency: rule.scanFrequency } : {}),
+            filters: (rule.repositoryFilters ?? []).map((f) => f.filter).filter((f): f is string => !!f),
+          })),
+        },
+      ];
+    },
+  );
 }
 
 export async function collectPublicRepositories(
@@ -148,11 +219,15 @@ export async function collectPublicRepositories(
 ): Promise<SourceResult<EcrPublicRepository>> {
   // Not a failure and not a hidden one: ECR Public has no API outside us-east-1, so there is nothing
   // to read here; the account's public repositories belong to its us-east-1 snapshot.
-  if (ctx.region !== ECR_PUBLIC_REGION) return { ok: true, items: [] };
-  const client = ctx.clients.get(ECRPUBLICClient, ECR_PUBLIC_REGION);
-  return readSource(ctx, 'ecrPublic.repositories', 'ecr-public:DescribeRepositories', async () => {
+  const call = ecrCalls.describePublicRepositories;
+  if (ctx.region !== call.region) return { ok: true, items: [] };
+  const client = ctx.clients.get(ECRPUBLICClient, call.region);
+  return readSource(ctx, 'ecrPublic.repositories', call.operation, async () => {
     const repositories: EcrPublicRepository[] = [];
-    for await (const page of paginateDescribePublicRepositories({ client, pageSize: ecrPageSize(ctx) }, {})) {
+    for await (const page of paginateDescribePublicRepositories(
+      { client, pageSize: pageSizeFor(ctx, call) },
+      {},
+    )) {
       for (const r of page.repositories ?? []) {
         if (!r.repositoryName) continue;
         repositories.push({
@@ -171,6 +246,7 @@ export async function collectPublicRepositories(
 export const ecrCollector: Collector = {
   name: 'ecr',
   produces: ['ecr.repositories', 'ecr.registryScanning', 'ecrPublic.repositories'],
+  calls: Object.values(ecrCalls),
   async collect(ctx, wanted: ReadonlySet<SourceId>): Promise<Sources> {
     const [repositories, registryScanning, publicRepositories] = await Promise.all([
       wanted.has('ecr.repositories') ? collectRepositories(ctx) : undefined,

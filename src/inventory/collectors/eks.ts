@@ -12,27 +12,123 @@
  * it, so when it fails the clusters carry no `versionSupport` and the rules use the lifecycle
  * catalogue instead. It is not recorded as a collection error, because nothing is missing from the
  * inventory.
+ *
+ * Fargate profiles and add-ons are listed per EKS-run cluster and described one by one (the API has
+ * no batch describe). Which Kubernetes versions an add-on version works with comes from
+ * `DescribeAddonVersions`, asked once per add-on name and target without a Kubernetes version, so
+ * one answer covers the cluster's version and the next one for every cluster running that add-on.
+ * When it fails, the add-ons keep `compatibility` undefined and the failure is recorded.
  */
 import {
+  type Addon,
+  type AddonVersionInfo,
   type Cluster,
   type ClusterVersionInformation,
+  DescribeAddonCommand,
   DescribeClusterCommand,
+  DescribeFargateProfileCommand,
   DescribeNodegroupCommand,
   EKSClient,
+  type FargateProfile,
   type Nodegroup,
+  paginateDescribeAddonVersions,
   paginateDescribeClusterVersions,
+  paginateListAddons,
   paginateListClusters,
+  paginateListFargateProfiles,
   paginateListNodegroups,
 } from '@aws-sdk/client-eks';
 import { errorCode } from '../../aws/errors.ts';
-import { type Collector, type CollectorContext, iso, readSource } from '../collector.ts';
+import { type Collector, type CollectorContext, collectionError, iso, readSource } from '../collector.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
-import type { EksCluster, EksNodegroup, EksVersionSupport, SourceId, Sources } from '../types.ts';
+import { type DeclaredCall, pageSizeFor } from '../declared-calls.ts';
+import type {
+  EksAddon,
+  EksAddonCompatibility,
+  EksCluster,
+  EksFargateProfile,
+  EksNodegroup,
+  EksVersionSupport,
+  SourceId,
+  Sources,
+} from '../types.ts';
 
-/** `ListClusters`, `ListNodegroups` and `DescribeClusterVersions` accept maxResults from 1 to 100. */
-function eksPageSize(ctx: CollectorContext): number {
-  return Math.min(100, Math.max(1, ctx.pageSize ?? 100));
-}
+/**
+ * The calls this collector makes. Every EKS list call (and `DescribeClusterVersions`,
+ * `DescribeAddonVersions`) accepts maxResults from 1 to 100; a cluster's node groups, Fargate
+ * profiles and add-ons are listed per EKS-run cluster and described one by one.
+ */
+export const eksCalls = {
+  listClusters: {
+    operation: 'eks:ListClusters',
+    sources: ['eks.clusters', 'eks.nodegroups', 'eks.fargateProfiles', 'eks.addons'],
+    per: 'page',
+    of: 'eks cluster',
+    pageSize: 100,
+  },
+  describeCluster: {
+    operation: 'eks:DescribeCluster',
+    sources: ['eks.clusters', 'eks.nodegroups', 'eks.fargateProfiles', 'eks.addons'],
+    per: 'item',
+    of: 'eks cluster',
+  },
+  describeClusterVersions: {
+    operation: 'eks:DescribeClusterVersions',
+    sources: ['eks.clusters'],
+    per: 'target',
+    of: 'eks cluster',
+    pageSize: 100,
+  },
+  listNodegroups: {
+    operation: 'eks:ListNodegroups',
+    sources: ['eks.nodegroups'],
+    per: 'page',
+    of: 'node group',
+    within: 'eks cluster',
+    pageSize: 100,
+  },
+  describeNodegroup: {
+    operation: 'eks:DescribeNodegroup',
+    sources: ['eks.nodegroups'],
+    per: 'item',
+    of: 'node group',
+  },
+  listFargateProfiles: {
+    operation: 'eks:ListFargateProfiles',
+    sources: ['eks.fargateProfiles'],
+    per: 'page',
+    of: 'fargate profile',
+    within: 'eks cluster',
+    pageSize: 100,
+  },
+  describeFargateProfile: {
+    operation: 'eks:DescribeFargateProfile',
+    sources: ['eks.fargateProfiles'],
+    per: 'item',
+    of: 'fargate profile',
+  },
+  listAddons: {
+    operation: 'eks:ListAddons',
+    sources: ['eks.addons'],
+    per: 'page',
+    of: 'add-on',
+    within: 'eks cluster',
+    pageSize: 100,
+  },
+  describeAddon: {
+    operation: 'eks:DescribeAddon',
+    sources: ['eks.addons'],
+    per: 'item',
+    of: 'add-on',
+  },
+  describeAddonVersions: {
+    operation: 'eks:DescribeAddonVersions',
+    sources: ['eks.addons'],
+    per: 'item',
+    of: 'add-on name',
+    pageSize: 100,
+  },
+} as const satisfies Record<string, DeclaredCall>;
 
 /** The resource was deleted between the list and the describe call: it is no longer inventory. */
 function isGone(error: unknown): boolean {
@@ -64,6 +160,7 @@ function toCluster(name: string, c: Cluster): EksCluster {
     remoteNodeNetworks: cidrsOf(c.remoteNetworkConfig?.remoteNodeNetworks),
     remotePodNetworks: cidrsOf(c.remoteNetworkConfig?.remotePodNetworks),
     tags: { ...(c.tags ?? {}) },
+    ...(c.outpostConfig?.outpostArns?.length ? { outpostArns: c.outpostConfig.outpostArns } : {}),
   };
 }
 
@@ -84,6 +181,7 @@ function toNodegroup(clusterName: string, name: string, n: Nodegroup): EksNodegr
       ...(scaling?.maxSize !== undefined ? { maxSize: scaling.maxSize } : {}),
       ...(scaling?.desiredSize !== undefined ? { desiredSize: scaling.desiredSize } : {}),
     },
+    subnetIds: n.subnets ?? [],
     tags: { ...(n.tags ?? {}) },
   };
 }
@@ -97,13 +195,13 @@ async function describeClusters(ctx: CollectorContext, client: EKSClient): Promi
   const names: string[] = [];
   try {
     for await (const page of paginateListClusters(
-      { client, pageSize: eksPageSize(ctx) },
+      { client, pageSize: pageSizeFor(ctx, eksCalls.listClusters) },
       { include: ['all'] },
     )) {
       names.push(...(page.clusters ?? []));
     }
   } catch (error) {
-    return { ok: false, operation: 'eks:ListClusters', error };
+    return { ok: false, operation: eksCalls.listClusters.operation, error };
   }
   try {
     const described = await mapWithConcurrency(names, ctx.concurrency, async (name) => {
@@ -117,7 +215,7 @@ async function describeClusters(ctx: CollectorContext, client: EKSClient): Promi
     });
     return { ok: true, clusters: described.filter((c): c is EksCluster => c !== undefined) };
   } catch (error) {
-    return { ok: false, operation: 'eks:DescribeCluster', error };
+    return { ok: false, operation: eksCalls.describeCluster.operation, error };
   }
 }
 
@@ -150,7 +248,7 @@ async function describeVersionSupport(
   const byVersion = new Map<string, EksVersionSupport>();
   try {
     for await (const page of paginateDescribeClusterVersions(
-      { client, pageSize: eksPageSize(ctx) },
+      { client, pageSize: pageSizeFor(ctx, eksCalls.describeClusterVersions) },
       { includeAll: true },
     )) {
       for (const v of page.clusterVersions ?? []) {
@@ -192,13 +290,13 @@ async function collectNodegroups(
 ): Promise<EksNodegroup[]> {
   // Two phases, so a failure is reported under the operation that really failed even though
   // clusters are worked on concurrently.
-  setOperation('eks:ListNodegroups');
+  setOperation(eksCalls.listNodegroups.operation);
   const runByEks = clusters.filter((c) => !c.connected);
   const listed = await mapWithConcurrency(runByEks, ctx.concurrency, async (cluster) => {
     const names: string[] = [];
     try {
       for await (const page of paginateListNodegroups(
-        { client, pageSize: eksPageSize(ctx) },
+        { client, pageSize: pageSizeFor(ctx, eksCalls.listNodegroups) },
         { clusterName: cluster.name },
       )) {
         names.push(...(page.nodegroups ?? []));
@@ -210,7 +308,7 @@ async function collectNodegroups(
     return names.map((nodegroupName) => ({ clusterName: cluster.name, nodegroupName }));
   });
 
-  setOperation('eks:DescribeNodegroup');
+  setOperation(eksCalls.describeNodegroup.operation);
   const described = await mapWithConcurrency(listed.flat(), ctx.concurrency, async (ref) => {
     try {
       const response = await client.send(new DescribeNodegroupCommand(ref));
@@ -225,19 +323,282 @@ async function collectNodegroups(
   return described.filter((n): n is EksNodegroup => n !== undefined);
 }
 
+function toFargateProfile(clusterName: string, name: string, p: FargateProfile): EksFargateProfile {
+  return {
+    clusterName,
+    fargateProfileName: p.fargateProfileName ?? name,
+    ...(p.fargateProfileArn ? { fargateProfileArn: p.fargateProfileArn } : {}),
+    ...(p.status ? { status: p.status } : {}),
+    ...(p.podExecutionRoleArn ? { podExecutionRoleArn: p.podExecutionRoleArn } : {}),
+    subnetIds: p.subnets ?? [],
+    selectors: (p.selectors ?? []).map((s) => ({
+      ...(s.namespace ? { namespace: s.namespace } : {}),
+      labels: { ...(s.labels ?? {}) },
+    })),
+    tags: { ...(p.tags ?? {}) },
+  };
+}
+
+/** The `major.minor` of a Kubernetes version (`1.28.3` → `1.28`), or undefined. */
+export function kubernetesMinor(version: string | undefined): string | undefined {
+  if (!version) return undefined;
+  const [major, minor] = version.split('.');
+  const isNumber = (t: string | undefined) => !!t && [...t].every((c) => c >= '0' && c <= '9');
+  return isNumber(major) && isNumber(minor) ? `${Number(major)}.${Number(minor)}` : undefined;
+}
+
+/** The Kubernetes minor version after `version` (`1.31` → `1.32`). */
+export function nextKubernetesMinor(version: string): string | undefined {
+  const minor = kubernetesMinor(version);
+  if (!minor) return undefined;
+  const [major, n] = minor.split('.');
+  return `${major}.${Number(n) + 1}`;
+}
+
+/** The numbers of a version string in order (`v1.18.3-eksbuild.1` → 1, 18, 3, 1), for ordering. */
+function versionNumbers(version: string): number[] {
+  const numbers: number[] = [];
+  let current = '';
+  for (const c of version) {
+    if (c >= '0' && c <= '9') current += c;
+    else if (current) {
+      numbers.push(Number(current));
+      current = '';
+    }
+  }
+  if (current) numbers.push(Number(current));
+  return numbers;
+}
+
+/** Orders add-on (or Kubernetes) versions by their numbers, oldest first. */
+export function compareVersions(a: string, b: string): number {
+  const x = versionNumbers(a);
+  const y = versionNumbers(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? -1) - (y[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return a.localeCompare(b);
+}
+
+/** One version of an add-on, as `DescribeAddonVersions` lists it. */
+export interface AddonVersionEntry {
+  addonVersion: string;
+  /** Kubernetes `major.minor` versions it is compatible with. */
+  kubernetesVersions: Set<string>;
+  /** Kubernetes versions on which it is the default. */
+  defaultOn: Set<string>;
+}
+
+function toAddonVersionEntry(v: AddonVersionInfo): AddonVersionEntry | undefined {
+  if (!v.addonVersion) return undefined;
+  const kubernetesVersions = new Set<string>();
+  const defaultOn = new Set<string>();
+  for (const c of v.compatibilities ?? []) {
+    const minor = kubernetesMinor(c.clusterVersion);
+    if (!minor) continue;
+    kubernetesVersions.add(minor);
+    if (c.defaultVersion) defaultOn.add(minor);
+  }
+  return { addonVersion: v.addonVersion, kubernetesVersions, defaultOn };
+}
+
+/** What EKS says of an installed add-on version on a cluster of `clusterVersion`. */
+export function addonCompatibility(
+  versions: readonly AddonVersionEntry[],
+  addonVersion: string | undefined,
+  clusterVersion: string | undefined,
+): EksAddonCompatibility {
+  const installed = addonVersion ? versions.find((v) => v.addonVersion === addonVersion) : undefined;
+  const next = clusterVersion ? nextKubernetesMinor(clusterVersion) : undefined;
+  const nextOffered = next !== undefined && versions.some((v) => v.kubernetesVersions.has(next));
+  const defaultVersion = clusterVersion
+    ? versions.find((v) => v.defaultOn.has(clusterVersion))?.addonVersion
+    : undefined;
+  const bridge =
+    clusterVersion && nextOffered
+      ? versions
+          .filter((v) => v.kubernetesVersions.has(clusterVersion) && v.kubernetesVersions.has(next))
+          .map((v) => v.addonVersion)
+          .sort(compareVersions)
+          .pop()
+      : undefined;
+  return {
+    listed: installed !== undefined,
+    kubernetesVersions: installed ? [...installed.kubernetesVersions].sort(compareVersions) : [],
+    ...(nextOffered ? { nextKubernetesVersion: next } : {}),
+    ...(defaultVersion ? { defaultVersion } : {}),
+    ...(bridge ? { bridgeVersion: bridge } : {}),
+  };
+}
+
+async function describeAddonVersions(
+  ctx: CollectorContext,
+  client: EKSClient,
+  addonName: string,
+): Promise<AddonVersionEntry[]> {
+  const entries: AddonVersionEntry[] = [];
+  for await (const page of paginateDescribeAddonVersions(
+    { client, pageSize: pageSizeFor(ctx, eksCalls.describeAddonVersions) },
+    { addonName },
+  )) {
+    for (const addon of page.addons ?? []) {
+      if (addon.addonName !== addonName) continue;
+      for (const v of addon.addonVersions ?? []) {
+        const entry = toAddonVersionEntry(v);
+        if (entry) entries.push(entry);
+      }
+    }
+  }
+  return entries;
+}
+
+function toAddon(cluster: EksCluster, name: string, a: Addon): EksAddon {
+  const clusterVersion = kubernetesMinor(cluster.version);
+  return {
+    clusterName: cluster.name,
+    ...(clusterVersion ? { clusterVersion } : {}),
+    addonName: a.addonName ?? name,
+    ...(a.addonVersion ? { addonVersion: a.addonVersion } : {}),
+    ...(a.addonArn ? { addonArn: a.addonArn } : {}),
+    ...(a.status ? { status: a.status } : {}),
+    tags: { ...(a.tags ?? {}) },
+  };
+}
+
+/** Lists a per-cluster resource of every EKS-run cluster; a cluster deleted meanwhile has none. */
+async function listPerCluster<T>(
+  ctx: CollectorContext,
+  clusters: EksCluster[],
+  list: (cluster: EksCluster) => AsyncIterable<T[]>,
+): Promise<{ cluster: EksCluster; name: T }[]> {
+  const listed = await mapWithConcurrency(
+    clusters.filter((c) => !c.connected),
+    ctx.concurrency,
+    async (cluster) => {
+      const names: T[] = [];
+      try {
+        for await (const page of list(cluster)) names.push(...page);
+      } catch (error) {
+        if (isGone(error)) return [];
+        throw error;
+      }
+      return names.map((name) => ({ cluster, name }));
+    },
+  );
+  return listed.flat();
+}
+
+async function collectFargateProfiles(
+  ctx: CollectorContext,
+  client: EKSClient,
+  clusters: EksCluster[],
+  setOperation: (op: string) => void,
+): Promise<EksFargateProfile[]> {
+  setOperation(eksCalls.listFargateProfiles.operation);
+  const listed = await listPerCluster(ctx, clusters, async function* (cluster) {
+    for await (const page of paginateListFargateProfiles(
+      { client, pageSize: pageSizeFor(ctx, eksCalls.listFargateProfiles) },
+      { clusterName: cluster.name },
+    )) {
+      yield page.fargateProfileNames ?? [];
+    }
+  });
+  setOperation(eksCalls.describeFargateProfile.operation);
+  const described = await mapWithConcurrency(listed, ctx.concurrency, async ({ cluster, name }) => {
+    try {
+      const response = await client.send(
+        new DescribeFargateProfileCommand({ clusterName: cluster.name, fargateProfileName: name }),
+      );
+      return response.fargateProfile
+        ? toFargateProfile(cluster.name, name, response.fargateProfile)
+        : undefined;
+    } catch (error) {
+      if (isGone(error)) return undefined;
+      throw error;
+    }
+  });
+  return described.filter((p): p is EksFargateProfile => p !== undefined);
+}
+
+async function collectAddons(
+  ctx: CollectorContext,
+  client: EKSClient,
+  clusters: EksCluster[],
+  setOperation: (op: string) => void,
+): Promise<EksAddon[]> {
+  setOperation(eksCalls.listAddons.operation);
+  const listed = await listPerCluster(ctx, clusters, async function* (cluster) {
+    for await (const page of paginateListAddons(
+      { client, pageSize: pageSizeFor(ctx, eksCalls.listAddons) },
+      { clusterName: cluster.name },
+    )) {
+      yield page.addons ?? [];
+    }
+  });
+  setOperation(eksCalls.describeAddon.operation);
+  const described = await mapWithConcurrency(listed, ctx.concurrency, async ({ cluster, name }) => {
+    try {
+      const response = await client.send(
+        new DescribeAddonCommand({ clusterName: cluster.name, addonName: name }),
+      );
+      return response.addon ? toAddon(cluster, name, response.addon) : undefined;
+    } catch (error) {
+      if (isGone(error)) return undefined;
+      throw error;
+    }
+  });
+  const addons = described.filter((a): a is EksAddon => a !== undefined);
+
+  // Once per add-on name, however many clusters run it. A failure leaves those add-ons' compatibility
+  // unknown, recorded once for the name.
+  const names = [...new Set(addons.map((a) => a.addonName))];
+  const catalogue = new Map<string, AddonVersionEntry[]>();
+  await mapWithConcurrency(names, ctx.concurrency, async (name) => {
+    try {
+      catalogue.set(name, await describeAddonVersions(ctx, client, name));
+    } catch (error) {
+      ctx.errors.push(
+        collectionError(ctx, 'eks.addons', eksCalls.describeAddonVersions.operation, error, name),
+      );
+    }
+  });
+  return addons.map((a) => {
+    const versions = catalogue.get(a.addonName);
+    return versions
+      ? { ...a, compatibility: addonCompatibility(versions, a.addonVersion, a.clusterVersion) }
+      : a;
+  });
+}
+
 export const eksCollector: Collector = {
   name: 'eks',
-  produces: ['eks.clusters', 'eks.nodegroups'],
+  produces: ['eks.clusters', 'eks.nodegroups', 'eks.fargateProfiles', 'eks.addons'],
+  calls: Object.values(eksCalls),
   async collect(ctx, wanted: ReadonlySet<SourceId>): Promise<Sources> {
     const wantClusters = wanted.has('eks.clusters');
     const wantNodegroups = wanted.has('eks.nodegroups');
-    if (!wantClusters && !wantNodegroups) return {};
+    const wantProfiles = wanted.has('eks.fargateProfiles');
+    const wantAddons = wanted.has('eks.addons');
+    if (!wantClusters && !wantNodegroups && !wantProfiles && !wantAddons) return {};
     const client = ctx.clients.get(EKSClient, ctx.region);
 
     const described = await describeClusters(ctx, client);
-    const [clusters, nodegroups] = await Promise.all([
+    /** A source read from the described clusters, failing with them when they could not be read. */
+    const perCluster = <T>(
+      source: SourceId,
+      read: (clusters: EksCluster[], setOperation: (op: string) => void) => Promise<T[]>,
+    ) =>
+      readSource(ctx, source, eksCalls.listClusters.operation, async (setOperation) => {
+        if (!described.ok) {
+          setOperation(described.operation);
+          throw described.error;
+        }
+        return read(described.clusters, setOperation);
+      });
+    const [clusters, nodegroups, fargateProfiles, addons] = await Promise.all([
       wantClusters
-        ? readSource(ctx, 'eks.clusters', 'eks:ListClusters', async (setOperation) => {
+        ? readSource(ctx, 'eks.clusters', eksCalls.listClusters.operation, async (setOperation) => {
             if (!described.ok) {
               setOperation(described.operation);
               throw described.error;
@@ -246,7 +607,7 @@ export const eksCollector: Collector = {
           })
         : undefined,
       wantNodegroups
-        ? readSource(ctx, 'eks.nodegroups', 'eks:ListClusters', async (setOperation) => {
+        ? readSource(ctx, 'eks.nodegroups', eksCalls.listClusters.operation, async (setOperation) => {
             if (!described.ok) {
               setOperation(described.operation);
               throw described.error;
@@ -254,10 +615,22 @@ export const eksCollector: Collector = {
             return collectNodegroups(ctx, client, described.clusters, setOperation);
           })
         : undefined,
+      wantProfiles
+        ? perCluster('eks.fargateProfiles', (clusters, setOperation) =>
+            collectFargateProfiles(ctx, client, clusters, setOperation),
+          )
+        : undefined,
+      wantAddons
+        ? perCluster('eks.addons', (clusters, setOperation) =>
+            collectAddons(ctx, client, clusters, setOperation),
+          )
+        : undefined,
     ]);
     return {
       ...(clusters ? { 'eks.clusters': clusters } : {}),
       ...(nodegroups ? { 'eks.nodegroups': nodegroups } : {}),
+      ...(fargateProfiles ? { 'eks.fargateProfiles': fargateProfiles } : {}),
+      ...(addons ? { 'eks.addons': addons } : {}),
     };
   },
 };

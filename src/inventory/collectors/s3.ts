@@ -29,6 +29,7 @@ import {
 import { errorCode } from '../../aws/errors.ts';
 import { type Collector, type CollectorContext, iso, readField, readSource } from '../collector.ts';
 import { mapWithConcurrency } from '../concurrency.ts';
+import type { DeclaredCall } from '../declared-calls.ts';
 import type {
   AccountPublicAccessBlock,
   Bucket,
@@ -37,6 +38,47 @@ import type {
   SourceResult,
   Sources,
 } from '../types.ts';
+
+/**
+ * The calls this collector makes. ListBuckets and the account's public access block are read once
+ * per account; GetBucketLocation only for a bucket ListBuckets gave no `BucketRegion` for (AWS gives
+ * it; moto does not). The S3 Control operation is GetPublicAccessBlock, like the bucket-level one;
+ * its IAM action is s3:GetAccountPublicAccessBlock. Default encryption is read for the inventory
+ * only (`ctx.details`).
+ */
+export const s3Calls = {
+  listBuckets: { operation: 's3:ListBuckets', sources: ['s3.buckets'], per: 'account' },
+  getBucketLocation: {
+    operation: 's3:GetBucketLocation',
+    sources: ['s3.buckets'],
+    per: 'item',
+    of: 'bucket listed without its region',
+  },
+  getBucketVersioning: {
+    operation: 's3:GetBucketVersioning',
+    sources: ['s3.buckets'],
+    per: 'item',
+    of: 'bucket',
+  },
+  getPublicAccessBlock: {
+    operation: 's3:GetPublicAccessBlock',
+    sources: ['s3.buckets'],
+    per: 'item',
+    of: 'bucket',
+  },
+  getBucketEncryption: {
+    operation: 's3:GetBucketEncryption',
+    sources: ['s3.buckets'],
+    per: 'item',
+    of: 'bucket',
+    details: true,
+  },
+  getAccountPublicAccessBlock: {
+    operation: 's3control:GetPublicAccessBlock',
+    sources: ['s3.accountPublicAccessBlock'],
+    per: 'account',
+  },
+} as const satisfies Record<string, DeclaredCall>;
 
 /** A bucket as listed, attributed to its region. */
 interface ListedBucket {
@@ -67,7 +109,7 @@ async function listBuckets(ctx: CollectorContext): Promise<BucketListing> {
     // continue from. The paginator stops when a response has no ContinuationToken.
     for await (const page of paginateListBuckets({ client }, {})) listed.push(...(page.Buckets ?? []));
   } catch (error) {
-    return { ok: false, operation: 's3:ListBuckets', error };
+    return { ok: false, operation: s3Calls.listBuckets.operation, error };
   }
 
   let failure: { operation: string; error: unknown } | undefined;
@@ -82,7 +124,7 @@ async function listBuckets(ctx: CollectorContext): Promise<BucketListing> {
           const location = await client.send(new GetBucketLocationCommand({ Bucket: b.Name }));
           region = regionOfLocation(location.LocationConstraint);
         } catch (error) {
-          failure ??= { operation: 's3:GetBucketLocation', error };
+          failure ??= { operation: s3Calls.getBucketLocation.operation, error };
           return undefined;
         }
       }
@@ -105,17 +147,23 @@ function publicAccessBlockOf(c: PublicAccessBlockConfiguration | undefined): Pub
 async function bucketOf(ctx: CollectorContext, client: S3Client, listed: ListedBucket): Promise<Bucket> {
   const Bucket = listed.name;
   // One call after another per bucket: `ctx.concurrency` then bounds the calls in flight.
-  const versioning = await readField(ctx, 's3.buckets', 's3:GetBucketVersioning', Bucket, async () => {
-    const response = await client.send(new GetBucketVersioningCommand({ Bucket }));
-    return {
-      status: response.Status === 'Enabled' || response.Status === 'Suspended' ? response.Status : 'Never',
-      ...(response.MFADelete ? { mfaDelete: response.MFADelete === 'Enabled' } : {}),
-    } as const;
-  });
+  const versioning = await readField(
+    ctx,
+    's3.buckets',
+    s3Calls.getBucketVersioning.operation,
+    Bucket,
+    async () => {
+      const response = await client.send(new GetBucketVersioningCommand({ Bucket }));
+      return {
+        status: response.Status === 'Enabled' || response.Status === 'Suspended' ? response.Status : 'Never',
+        ...(response.MFADelete ? { mfaDelete: response.MFADelete === 'Enabled' } : {}),
+      } as const;
+    },
+  );
   const publicAccessBlock = await readField(
     ctx,
     's3.buckets',
-    's3:GetPublicAccessBlock',
+    s3Calls.getPublicAccessBlock.operation,
     Bucket,
     async () => {
       try {
@@ -129,7 +177,7 @@ async function bucketOf(ctx: CollectorContext, client: S3Client, listed: ListedB
   );
   const encryption = !ctx.details
     ? undefined
-    : await readField(ctx, 's3.buckets', 's3:GetBucketEncryption', Bucket, async () => {
+    : await readField(ctx, 's3.buckets', s3Calls.getBucketEncryption.operation, Bucket, async () => {
         try {
           const response = await client.send(new GetBucketEncryptionCommand({ Bucket }));
           const rules = response.ServerSideEncryptionConfiguration?.Rules ?? [];
@@ -154,8 +202,8 @@ async function bucketOf(ctx: CollectorContext, client: S3Client, listed: ListedB
 }
 
 export async function collectBuckets(ctx: CollectorContext): Promise<SourceResult<Bucket>> {
-  return readSource(ctx, 's3.buckets', 's3:ListBuckets', async (setOperation) => {
-    const listing = await ctx.account.once('s3:ListBuckets', () => listBuckets(ctx));
+  return readSource(ctx, 's3.buckets', s3Calls.listBuckets.operation, async (setOperation) => {
+    const listing = await ctx.account.once(s3Calls.listBuckets.operation, () => listBuckets(ctx));
     if (!listing.ok) {
       setOperation(listing.operation);
       throw listing.error;
@@ -185,16 +233,17 @@ async function readAccountPublicAccessBlock(ctx: CollectorContext): Promise<Acco
 export async function collectAccountPublicAccessBlock(
   ctx: CollectorContext,
 ): Promise<SourceResult<AccountPublicAccessBlock>> {
-  // The S3 Control operation is GetPublicAccessBlock, like the bucket-level one; its IAM action is
-  // s3:GetAccountPublicAccessBlock. The source id tells the two apart in the error.
-  return readSource(ctx, 's3.accountPublicAccessBlock', 's3control:GetPublicAccessBlock', async () => [
-    await ctx.account.once('s3:GetAccountPublicAccessBlock', () => readAccountPublicAccessBlock(ctx)),
+  // The source id and the service prefix tell this call from the bucket-level one in the error.
+  const call = s3Calls.getAccountPublicAccessBlock;
+  return readSource(ctx, 's3.accountPublicAccessBlock', call.operation, async () => [
+    await ctx.account.once(call.operation, () => readAccountPublicAccessBlock(ctx)),
   ]);
 }
 
 export const s3Collector: Collector = {
   name: 's3',
   produces: ['s3.buckets', 's3.accountPublicAccessBlock'],
+  calls: Object.values(s3Calls),
   async collect(ctx, wanted: ReadonlySet<SourceId>): Promise<Sources> {
     const [buckets, accountPublicAccessBlock] = await Promise.all([
       wanted.has('s3.buckets') ? collectBuckets(ctx) : undefined,

@@ -8,14 +8,22 @@ import {
   paginateDescribeInstanceInformation,
   SSMClient,
 } from '@aws-sdk/client-ssm';
-import { type Collector, type CollectorContext, iso, readSource } from '../collector.ts';
+import { type Collector, iso, readSource } from '../collector.ts';
+import { type DeclaredCall, pageSizeFor } from '../declared-calls.ts';
 import { osFromSsm } from '../os-detection.ts';
 import type { ManagedInstance, SourceId, Sources } from '../types.ts';
 
-/** `DescribeInstanceInformation` accepts MaxResults from 5 to 50. */
-function ssmPageSize(ctx: CollectorContext): number {
-  return Math.min(50, Math.max(5, ctx.pageSize ?? 50));
-}
+/** The calls this collector makes. `DescribeInstanceInformation` accepts MaxResults from 5 to 50. */
+export const ssmCalls = {
+  describeInstanceInformation: {
+    operation: 'ssm:DescribeInstanceInformation',
+    sources: ['ssm.managedInstances'],
+    per: 'page',
+    of: 'managed instance',
+    pageSize: 50,
+    minPageSize: 5,
+  },
+} as const satisfies Record<string, DeclaredCall>;
 
 function toManagedInstance(i: InstanceInformation): ManagedInstance | undefined {
   if (!i.InstanceId) return undefined;
@@ -45,17 +53,18 @@ function toManagedInstance(i: InstanceInformation): ManagedInstance | undefined 
 export const ssmCollector: Collector = {
   name: 'ssm',
   produces: ['ssm.managedInstances'],
+  calls: Object.values(ssmCalls),
   async collect(ctx, wanted: ReadonlySet<SourceId>): Promise<Sources> {
     if (!wanted.has('ssm.managedInstances')) return {};
     const client = ctx.clients.get(SSMClient, ctx.region);
     const managedInstances = await readSource(
       ctx,
       'ssm.managedInstances',
-      'ssm:DescribeInstanceInformation',
+      ssmCalls.describeInstanceInformation.operation,
       async () => {
         const instances: ManagedInstance[] = [];
         for await (const page of paginateDescribeInstanceInformation(
-          { client, pageSize: ssmPageSize(ctx) },
+          { client, pageSize: pageSizeFor(ctx, ssmCalls.describeInstanceInformation) },
           {},
         )) {
           for (const info of page.InstanceInformationList ?? []) {

@@ -9,6 +9,7 @@ import { defaultAssumeRoleSettings } from '../../../src/aws/credentials.ts';
 import { ScanSession } from '../../../src/aws/session.ts';
 import { main } from '../../../src/cli/main.ts';
 import { allSources } from '../../../src/inventory/collect.ts';
+import type { PlacementSummary } from '../../../src/inventory/placement.ts';
 import type { Snapshot } from '../../../src/inventory/types.ts';
 import { collectTargets } from '../../../src/scan/run-inventory.ts';
 import { captureIo } from '../../support/capture-io.ts';
@@ -40,7 +41,11 @@ describe('estatescan inventory on the demo estate (three accounts by AssumeRole,
     );
 
     // Assess
-    const report = JSON.parse(io.out.join('')) as { snapshots: Snapshot[]; targets: { status: string }[] };
+    const report = JSON.parse(io.out.join('')) as {
+      snapshots: Snapshot[];
+      targets: { status: string }[];
+      placement: PlacementSummary;
+    };
     expect(report.targets).toHaveLength(6);
     for (const [accountId, byRegion] of Object.entries(DEMO_ESTATE)) {
       for (const region of regions) {
@@ -68,6 +73,13 @@ describe('estatescan inventory on the demo estate (three accounts by AssumeRole,
       .flatMap((s) => (s.sources['ec2.instances']?.ok ? s.sources['ec2.instances'].items : []))
       .find((i) => i.tags.Name === 'legacy-billing-1');
     expect(legacy?.os).toMatchObject({ known: true, family: 'centos', version: '7' });
+    // Where the containers run: the Fargate services and the EKS Fargate profile, the EC2 service.
+    expect(report.placement.estate.find((p) => p.where === 'fargate')).toMatchObject({
+      services: 2,
+      tasks: 4,
+      fargateProfiles: 1,
+    });
+    expect(report.placement.estate.find((p) => p.where === 'cloud')).toMatchObject({ services: 1, tasks: 1 });
     // The emulator has no SSM managed instances API: that source fails, is reported, and exits 3.
     expect(code).toBe(3);
     expect(io.err.join('')).toMatch(/ssm:DescribeInstanceInformation/);

@@ -153,7 +153,7 @@ describe('estatescan scan and estatescan rules', () => {
     await main(['rules', '--format', 'json'], env(), json);
     expect(table.out.join('')).toMatch(/ec2-instance-os-eol\s+critical/);
     const rules = JSON.parse(json.out.join('')) as { id: string; risk: string; requires: string[] }[];
-    expect(rules.length).toBe(15);
+    expect(rules.length).toBe(17);
     expect(rules.every((r) => r.risk.length > 0 && r.requires.length > 0)).toBe(true);
   });
 

@@ -29,10 +29,13 @@ const dev = DEMO_ACCOUNTS.development;
 const regions = ['eu-west-1', 'us-east-1'];
 const targets = [prod, dev].flatMap((accountId) => regions.map((region) => ({ accountId, region })));
 // The emulator has no SSM managed instances, which the SSM rules read and the EC2 instance rules
-// consult (an instance's OS): leaving those rules out keeps clean targets `ok`, so a `partial`
-// target means the denial and nothing else.
+// consult (an instance's OS), and no EKS add-ons: leaving those rules out keeps clean targets `ok`,
+// so a `partial` target means the denial and nothing else.
 const rules = allRules.filter(
-  (r) => !r.requires.includes('ssm.managedInstances') && !r.requires.includes('ec2.instances'),
+  (r) =>
+    !r.requires.includes('ssm.managedInstances') &&
+    !r.requires.includes('ec2.instances') &&
+    !r.requires.includes('eks.addons'),
 );
 const ecrRules = rules.filter((r) => r.service === 'ecr').map((r) => r.id);
 /** Every ECR operation the SDK knows, so the denial covers whatever the collector calls. */

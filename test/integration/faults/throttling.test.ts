@@ -50,6 +50,7 @@ const emulatorGaps = new Set([
   'ssm:DescribeInstanceInformation',
   'ecr-public:DescribeRepositories',
   'eks:DescribeClusterVersions',
+  'eks:ListAddons',
 ]);
 
 const findingsOf = (outcome: ScanOutcome) =>

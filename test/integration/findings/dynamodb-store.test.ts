@@ -11,6 +11,7 @@ import { defaultRuleSettings } from '../../../src/engine/types.ts';
 import type { ChangeSet } from '../../../src/findings/changes.ts';
 import { DynamoDbFindingStore } from '../../../src/findings/dynamodb-store.ts';
 import { ensureTable } from '../../../src/findings/table.ts';
+import { targetHealthWrites } from '../../../src/findings/target-health.ts';
 import { persistRun } from '../../../src/scan/persist.ts';
 import { runScan } from '../../../src/scan/run-scan.ts';
 import {
@@ -245,5 +246,51 @@ describe('the DynamoDB findings store, through real scans of the demo estate', (
     expect(state?.ruleLastEvaluated['s3-bucket-versioning-disabled']).toBeDefined();
     expect(none).toBeUndefined();
     expect([queries() - queriesBefore, gets() - getsBefore]).toEqual([0, 2]);
+  });
+
+  it("keeps the targets' health in one partition, written only over the item a run read", async () => {
+    // Prepare: two runs that read no item, then both write the same target's first failure
+    const queries = () => counter.get('dynamodb:Query')?.calls ?? 0;
+    const run = (runId: string, at: string) => ({
+      runId,
+      startedAt: at,
+      targets: [
+        {
+          accountId: DEMO_ACCOUNTS.development,
+          region: 'us-east-1',
+          status: 'failed' as const,
+          errors: [
+            {
+              accountId: DEMO_ACCOUNTS.development,
+              region: 'us-east-1',
+              source: 'credentials' as const,
+              operation: 'sts:AssumeRole',
+              code: 'AccessDenied',
+              message: 'denied',
+            },
+          ],
+        },
+      ],
+      planErrors: [],
+    });
+    const first = targetHealthWrites(
+      run('run-a', '2026-11-26T00:00:00.000Z'),
+      await store.loadTargetHealth(),
+    );
+    const second = targetHealthWrites(
+      run('run-b', '2026-11-26T00:00:01.000Z'),
+      await store.loadTargetHealth(),
+    );
+    const before = queries();
+
+    // Act
+    const a = await store.writeTargetHealth(first[0]!);
+    const b = await store.writeTargetHealth(second[0]!);
+    const health = await store.loadTargetHealth();
+
+    // Assess: one write took, the other found the item it expected gone, and one Query reads them
+    expect([a, b]).toEqual([true, false]);
+    expect(health).toEqual([first[0]!.health]);
+    expect(queries() - before).toBe(1);
   });
 });

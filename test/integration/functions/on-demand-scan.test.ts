@@ -15,10 +15,13 @@ import { DEMO_ACCOUNTS, DEMO_HUB_CREDENTIALS, seedDemoEstate } from '../../../sc
 import { clientConfig } from '../../../src/aws/clients.ts';
 import { readLambdaEnvironment } from '../../../src/config/environment.ts';
 import { ensureTable } from '../../../src/findings/table.ts';
-import { createDependencies, type Dependencies } from '../../../src/lambda/dependencies.ts';
 import type { InlineScanResponse, StartedScanResponse } from '../../../src/lambda/on-demand.ts';
 import type { BatchResponse } from '../../../src/lambda/stream-batch.ts';
 import { emulatorEndpoint, emulatorSettings, hubCredentials, resetEmulator } from '../../support/emulator.ts';
+import {
+  createFunctionDependencies,
+  type FunctionDependencies,
+} from '../../support/function-dependencies.ts';
 import { captureOutput, lambdaContext } from '../../support/lambda.ts';
 import { TableStreamReader } from '../../support/table-stream.ts';
 
@@ -26,7 +29,7 @@ const TABLE = 'estatescan-on-demand-findings';
 const REGION = 'eu-west-1';
 
 describe('the on-demand scan function, from the Lambda console', () => {
-  let deps: Dependencies;
+  let deps: FunctionDependencies;
   let sfn: SFNClient;
   let stream: TableStreamReader;
   let inbox: Awaited<ReturnType<typeof createAlertInbox>>;
@@ -79,7 +82,7 @@ describe('the on-demand scan function, from the Lambda console', () => {
       MAX_ATTEMPTS: '3',
       RETRY_MODE: 'standard',
     });
-    deps = createDependencies(env, { now: () => new Date('2026-11-25T12:00:00.000Z') });
+    deps = createFunctionDependencies(env, { now: () => new Date('2026-11-25T12:00:00.000Z') });
   });
 
   beforeEach(async () => {

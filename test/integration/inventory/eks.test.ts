@@ -1,4 +1,9 @@
-import { CreateClusterCommand, CreateNodegroupCommand, EKSClient } from '@aws-sdk/client-eks';
+import {
+  CreateClusterCommand,
+  CreateFargateProfileCommand,
+  CreateNodegroupCommand,
+  EKSClient,
+} from '@aws-sdk/client-eks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiCallCounter } from '../../../src/aws/api-calls.ts';
 import { eksCollector } from '../../../src/inventory/collectors/eks.ts';
@@ -156,6 +161,7 @@ describe('EKS collector against the emulator', () => {
       capacityType: 'SPOT',
       instanceTypes: ['m6i.large', 'm5.large'],
       scaling: { minSize: 1, maxSize: 5, desiredSize: 2 },
+      subnetIds: ['subnet-0a1b2c3d'],
       tags: { pool: 'spot' },
     });
     // 3 clusters at 2 a page; alpha's 3 node groups take 2 pages, beta's and hybrid's 1 each.
@@ -232,5 +238,78 @@ describe('EKS collector against the emulator', () => {
     expect(Object.keys(sources)).toEqual(['eks.clusters']);
     expect(counter.get('eks:ListClusters')?.calls).toBe(1);
     expect(counter.get('eks:ListNodegroups')).toBeUndefined();
+  });
+});
+
+describe('EKS collector against the emulator: Fargate profiles and add-ons', () => {
+  const REGION = 'eu-central-1';
+  const placement = new Set<SourceId>(['eks.fargateProfiles', 'eks.addons']);
+
+  beforeAll(async () => {
+    await resetEmulator();
+    const eks = await eksIn(HUB_ACCOUNT, REGION);
+    await createCluster(eks, HUB_ACCOUNT, { name: 'serverless', version: '1.31' });
+    await createCluster(eks, HUB_ACCOUNT, { name: 'classic', version: '1.30' });
+    const profiles: [string, string, Record<string, string>][] = [
+      ['batch', 'batch', { tier: 'jobs' }],
+      ['system', 'kube-system', {}],
+      ['web', 'web', { app: 'storefront', fargate: 'yes' }],
+    ];
+    for (const [name, namespace, labels] of profiles) {
+      await eks.send(
+        new CreateFargateProfileCommand({
+          clusterName: 'serverless',
+          fargateProfileName: name,
+          podExecutionRoleArn: roleArn(HUB_ACCOUNT, 'eks-fargate-pods'),
+          subnets: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'],
+          selectors: [{ namespace, labels }],
+          tags: { team: 'platform' },
+        }),
+      );
+    }
+  });
+
+  it('collects every Fargate profile with its selectors and subnets, over pages', async () => {
+    // Prepare
+    const counter = new ApiCallCounter();
+    const ctx = await collectorContext(HUB_ACCOUNT, REGION, { pageSize: 2, counter });
+
+    // Act
+    const sources = await eksCollector.collect(ctx, new Set<SourceId>(['eks.fargateProfiles']));
+
+    // Assess
+    const profiles = sources['eks.fargateProfiles']?.ok ? sources['eks.fargateProfiles'].items : [];
+    expect(profiles.map((p) => p.fargateProfileName).sort()).toEqual(['batch', 'system', 'web']);
+    expect(profiles.find((p) => p.fargateProfileName === 'web')).toEqual({
+      clusterName: 'serverless',
+      fargateProfileName: 'web',
+      fargateProfileArn: expect.stringMatching(
+        new RegExp(`^arn:aws:eks:${REGION}:${HUB_ACCOUNT}:fargateprofile/serverless/web/`),
+      ),
+      status: 'ACTIVE',
+      podExecutionRoleArn: roleArn(HUB_ACCOUNT, 'eks-fargate-pods'),
+      subnetIds: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'],
+      selectors: [{ namespace: 'web', labels: { app: 'storefront', fargate: 'yes' } }],
+      tags: { team: 'platform' },
+    });
+    // Per cluster: serverless's 3 profiles take 2 pages of 2, classic's none 1.
+    expect(counter.get('eks:ListFargateProfiles')?.calls).toBe(3);
+    expect(counter.get('eks:DescribeFargateProfile')?.calls).toBe(3);
+    expect(ctx.errors).toEqual([]);
+  });
+
+  it('reports the add-ons as failed, with the operation, since moto has no add-ons API; the profiles are unaffected', async () => {
+    // Prepare
+    const ctx = await collectorContext(HUB_ACCOUNT, REGION);
+
+    // Act
+    const sources = await eksCollector.collect(ctx, placement);
+
+    // Assess: the unit tests read add-ons from responses shaped like the API reference.
+    expect(sources['eks.addons']).toEqual({
+      ok: false,
+      error: expect.objectContaining({ source: 'eks.addons', operation: 'eks:ListAddons' }),
+    });
+    expect(sources['eks.fargateProfiles']?.ok && sources['eks.fargateProfiles'].items).toHaveLength(3);
   });
 });

@@ -4,6 +4,7 @@ import { DEMO_ACCOUNTS, DEMO_HUB_CREDENTIALS, seedDemoEstate } from '../../../sc
 import { defaultAssumeRoleSettings } from '../../../src/aws/credentials.ts';
 import { ScanSession } from '../../../src/aws/session.ts';
 import { defaultRuleSettings } from '../../../src/engine/types.ts';
+import { coverageTotals } from '../../../src/report/context.ts';
 import { runScan } from '../../../src/scan/run-scan.ts';
 import { emulatorEndpoint, resetEmulator } from '../../support/emulator.ts';
 
@@ -108,5 +109,59 @@ describe('estatescan scan on the demo estate (three accounts by AssumeRole, two 
       expect.arrayContaining(['managed-instance-os-eol', 'managed-instance-connection-lost']),
     );
     expect(report.findings.every((f) => f.status === 'open' && f.remediation.length > 20)).toBe(true);
+  });
+
+  it('counts per rule the resources judged, failed and passed ("1 of 5 buckets"), per target and in all', async () => {
+    // Prepare
+    const session = await ScanSession.create({
+      homeRegion: 'eu-west-1',
+      aws: { endpoint: emulatorEndpoint(), maxAttempts: 3, retryMode: 'standard' },
+      assumeRole: { ...defaultAssumeRoleSettings, sessionName: 'estatescan-test' },
+    });
+    const ids = [
+      's3-bucket-versioning-disabled',
+      'ecr-repository-public',
+      'eks-cluster-version-eol',
+      'ec2-instance-os-eol',
+    ];
+
+    // Act
+    const { report } = await runScan(session, {
+      runId: 'test',
+      targets: Object.values(DEMO_ACCOUNTS).flatMap((accountId) =>
+        ['eu-west-1', 'us-east-1'].map((region) => ({ accountId, region })),
+      ),
+      rules: allRules.filter((r) => ids.includes(r.id)),
+      ruleSettings: defaultRuleSettings,
+      targetConcurrency: 4,
+      itemConcurrency: 4,
+      now: () => new Date('2026-11-25T12:00:00Z'),
+    });
+    session.destroy();
+
+    // Assess: the seeded estate's buckets (5), repositories (4), clusters (4) and the instances
+    // whose OS could be told (12).
+    const counts = (ruleId: string) => {
+      const c = coverageTotals(report, ruleId);
+      return c && [c.evaluated, c.failed, c.passed];
+    };
+    expect(counts('s3-bucket-versioning-disabled')).toEqual([5, 3, 2]);
+    expect(counts('ecr-repository-public')).toEqual([4, 1, 3]);
+    expect(counts('eks-cluster-version-eol')).toEqual([4, 4, 0]);
+    expect(counts('ec2-instance-os-eol')).toEqual([12, 7, 5]);
+    expect(
+      coverageTotals(report, 's3-bucket-versioning-disabled', { accountId: prod, region: 'eu-west-1' }),
+    ).toEqual({
+      evaluated: 2,
+      failed: 1,
+      passed: 1,
+      unevaluated: 0,
+    });
+    // Every finding is one failed resource of its rule's count.
+    for (const id of ids) {
+      expect(coverageTotals(report, id)?.failed, id).toBe(
+        report.findings.filter((f) => f.ruleId === id).length,
+      );
+    }
   });
 });

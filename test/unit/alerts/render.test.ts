@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { type ChatbotNotification, chatbotLimits } from '../../../src/alerts/chatbot.ts';
+import { RULE_IDS_MAX_BYTES, snsMessageBody } from '../../../src/alerts/envelope.ts';
 import { type ChangeGroup, groupChangeSet } from '../../../src/alerts/group.ts';
-import {
-  type ChatbotNotification,
-  chatbotLimits,
-  RULE_IDS_MAX_BYTES,
-  renderGroup,
-  snsMessageBody,
-} from '../../../src/alerts/render.ts';
+import { renderGroup } from '../../../src/alerts/render.ts';
 import type { BaselineSummary, ChangeKind, ChangeSet, FindingChange } from '../../../src/findings/changes.ts';
 import type { Finding, Severity } from '../../../src/findings/types.ts';
 import { forSubject } from '../../../src/text/sanitize.ts';

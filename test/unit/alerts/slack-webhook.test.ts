@@ -1,12 +1,19 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it, vi } from 'vitest';
 import { NotificationError } from '../../../src/alerts/errors.ts';
-import { cachedWebhookUrl, forwardSnsEvent, type SnsEvent } from '../../../src/alerts/slack.ts';
+import { toSlackBlocks } from '../../../src/alerts/slack.ts';
+import {
+  cachedWebhookUrl,
+  forwardSnsEvent,
+  postToSlack,
+  type SnsEvent,
+} from '../../../src/alerts/slack-webhook.ts';
 
 const PARAMETER = '/estatescan/slack-webhook-url';
 const OLD = 'https://hooks.slack.com/services/T0OLD0000/B0OLD0000/oldoldoldoldoldoldoldold';
 const NEW = 'https://hooks.slack.com/services/T0NEW0000/B0NEW0000/newnewnewnewnewnewnewnew';
 const FIVE_MINUTES = 5 * 60_000;
+const WEBHOOK = 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
 
 /** An SSM client whose GetParameter answers the values in turn (the last one from then on). */
 function fakeSsm(...values: string[]) {
@@ -138,5 +145,72 @@ describe('forwardSnsEvent with a rotated webhook', () => {
     expect(retry).toEqual({ posted: 1 });
     expect(fetchImpl.mock.calls.map(([url]) => url)).toEqual([OLD, OLD]);
     expect(reads()).toBe(1);
+  });
+});
+
+describe('postToSlack', () => {
+  it('posts the payload as JSON', async () => {
+    // Prepare
+    const fetchImpl = vi.fn(async () => new Response('ok', { status: 200 }));
+    const payload = toSlackBlocks({ subject: 'estatescan', text: 'x' });
+
+    // Act
+    await postToSlack(WEBHOOK, payload, fetchImpl as unknown as typeof fetch);
+
+    // Assess
+    expect(fetchImpl).toHaveBeenCalledWith(WEBHOOK, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
+  });
+
+  it('reports a refused message with the status and never the URL', async () => {
+    // Prepare
+    const fetchImpl = vi.fn(async () => new Response(`no_service ${WEBHOOK}`, { status: 404 }));
+
+    // Act
+    const error = await postToSlack(
+      WEBHOOK,
+      toSlackBlocks({ text: 'x' }),
+      fetchImpl as unknown as typeof fetch,
+    ).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(NotificationError);
+    const e = error as NotificationError;
+    expect(e.message).toMatch(
+      /^Slack refused the message: HTTP 404 \(no_service \[webhook URL\]\)\. The webhook was removed/,
+    );
+    expect(e.context).toEqual({ destination: 'slack', status: 404, revoked: true });
+    expect(`${e.message} ${e.stack} ${JSON.stringify(e.context)}`).not.toContain('hooks.slack.com');
+  });
+
+  it('takes the URL out of a network error and its causes', async () => {
+    // Prepare
+    const fetchImpl = vi.fn(async () => {
+      throw new TypeError(`Failed to parse URL from ${WEBHOOK}`, {
+        cause: new Error(`connect ECONNREFUSED for /services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX`),
+      });
+    });
+
+    // Act
+    const error = (await postToSlack(
+      WEBHOOK,
+      toSlackBlocks({ text: 'x' }),
+      fetchImpl as unknown as typeof fetch,
+    ).catch((e: unknown) => e)) as NotificationError;
+
+    // Assess
+    expect(error).toBeInstanceOf(NotificationError);
+    expect(error.message).toContain(
+      'Could not reach the Slack webhook: Failed to parse URL from [webhook URL]',
+    );
+    const cause = error.cause as Error;
+    const everything = [error.message, error.stack, cause.message, cause.stack, String(cause.cause)].join(
+      ' ',
+    );
+    expect(everything).not.toContain('XXXXXXXXXXXXXXXXXXXXXXXX');
+    expect(everything).not.toContain('hooks.slack.com');
   });
 });

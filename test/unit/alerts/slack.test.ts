@@ -1,18 +1,9 @@
-import { describe, expect, it, vi } from 'vitest';
-import { NotificationError } from '../../../src/alerts/errors.ts';
+import { describe, expect, it } from 'vitest';
 import { groupChangeSet } from '../../../src/alerts/group.ts';
 import { renderGroup } from '../../../src/alerts/render.ts';
-import {
-  chunk,
-  parseSnsMessage,
-  postToSlack,
-  slackLimits,
-  toSlackBlocks,
-} from '../../../src/alerts/slack.ts';
+import { chunk, parseSnsMessage, slackLimits, toSlackBlocks } from '../../../src/alerts/slack.ts';
 import type { FindingChange } from '../../../src/findings/changes.ts';
 import { makeFinding, PROD } from '../../fixtures/report.ts';
-
-const WEBHOOK = 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
 
 function changes(count: number): FindingChange[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -138,72 +129,5 @@ describe('chunk', () => {
 
     // Assess
     expect(pieces).toEqual(['aaaa\n\nbbbb', 'cccc', 'dddddddddd', 'dddddddddd', 'ddddd']);
-  });
-});
-
-describe('postToSlack', () => {
-  it('posts the payload as JSON', async () => {
-    // Prepare
-    const fetchImpl = vi.fn(async () => new Response('ok', { status: 200 }));
-    const payload = toSlackBlocks(chatbotFor(1));
-
-    // Act
-    await postToSlack(WEBHOOK, payload, fetchImpl as unknown as typeof fetch);
-
-    // Assess
-    expect(fetchImpl).toHaveBeenCalledWith(WEBHOOK, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(payload),
-    });
-  });
-
-  it('reports a refused message with the status and never the URL', async () => {
-    // Prepare
-    const fetchImpl = vi.fn(async () => new Response(`no_service ${WEBHOOK}`, { status: 404 }));
-
-    // Act
-    const error = await postToSlack(
-      WEBHOOK,
-      toSlackBlocks({ text: 'x' }),
-      fetchImpl as unknown as typeof fetch,
-    ).catch((e: unknown) => e);
-
-    // Assess
-    expect(error).toBeInstanceOf(NotificationError);
-    const e = error as NotificationError;
-    expect(e.message).toMatch(
-      /^Slack refused the message: HTTP 404 \(no_service \[webhook URL\]\)\. The webhook was removed/,
-    );
-    expect(e.context).toEqual({ destination: 'slack', status: 404, revoked: true });
-    expect(`${e.message} ${e.stack} ${JSON.stringify(e.context)}`).not.toContain('hooks.slack.com');
-  });
-
-  it('takes the URL out of a network error and its causes', async () => {
-    // Prepare
-    const fetchImpl = vi.fn(async () => {
-      throw new TypeError(`Failed to parse URL from ${WEBHOOK}`, {
-        cause: new Error(`connect ECONNREFUSED for /services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX`),
-      });
-    });
-
-    // Act
-    const error = (await postToSlack(
-      WEBHOOK,
-      toSlackBlocks({ text: 'x' }),
-      fetchImpl as unknown as typeof fetch,
-    ).catch((e: unknown) => e)) as NotificationError;
-
-    // Assess
-    expect(error).toBeInstanceOf(NotificationError);
-    expect(error.message).toContain(
-      'Could not reach the Slack webhook: Failed to parse URL from [webhook URL]',
-    );
-    const cause = error.cause as Error;
-    const everything = [error.message, error.stack, cause.message, cause.stack, String(cause.cause)].join(
-      ' ',
-    );
-    expect(everything).not.toContain('XXXXXXXXXXXXXXXXXXXXXXXX');
-    expect(everything).not.toContain('hooks.slack.com');
   });
 });

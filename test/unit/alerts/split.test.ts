@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
+import { publishBytes, snsMessageBody } from '../../../src/alerts/envelope.ts';
 import { NotificationError } from '../../../src/alerts/errors.ts';
 import { groupChangeSet } from '../../../src/alerts/group.ts';
 import { InMemoryNotifier, planMessages, SnsNotifier } from '../../../src/alerts/notifier.ts';
-import { publishBytes, snsMessageBody } from '../../../src/alerts/render.ts';
 import { SNS_MAX_PUBLISH_BYTES, splitGroup } from '../../../src/alerts/split.ts';
 import type { ChangeSet, FindingChange } from '../../../src/findings/changes.ts';
 import { makeFinding, PROD } from '../../fixtures/report.ts';

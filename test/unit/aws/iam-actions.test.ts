@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { iamActionFor, memberAccountOperations } from '../../../src/aws/iam-actions.ts';
+import { iamActionFor } from '../../../src/aws/iam-actions.ts';
+import { memberAccountOperations } from '../../../src/scan/member-account-calls.ts';
 
 describe('iamActionFor', () => {
   it.each([
     ['ec2:DescribeInstances', 'ec2:DescribeInstances'],
     ['ecr-public:DescribeRepositories', 'ecr-public:DescribeRepositories'],
     ['eks:DescribeClusterVersions', 'eks:DescribeClusterVersions'],
+    ['eks:DescribeAddonVersions', 'eks:DescribeAddonVersions'],
+    ['ecs:DescribeTaskDefinition', 'ecs:DescribeTaskDefinition'],
+    ['outposts:ListOutposts', 'outposts:ListOutposts'],
+    ['outposts:ListAssets', 'outposts:ListAssets'],
     ['s3:ListBuckets', 's3:ListAllMyBuckets'],
     ['s3:GetBucketVersioning', 's3:GetBucketVersioning'],
     ['s3:GetPublicAccessBlock', 's3:GetBucketPublicAccessBlock'],

@@ -50,6 +50,7 @@ describe('toRunOptions', () => {
       performance: { targetConcurrency: 4, itemConcurrency: 8, maxAttempts: 8, retryMode: 'adaptive' },
       region: 'eu-west-1',
       format: 'csv',
+      formats: ['csv'],
       output: 'inventory.csv',
       quiet: true,
     });
@@ -65,8 +66,28 @@ describe('toRunOptions', () => {
       performance: { targetConcurrency: 8, itemConcurrency: 8, maxAttempts: 8, retryMode: 'adaptive' },
       region: 'eu-west-1',
       format: 'table',
+      formats: ['table'],
       quiet: false,
     });
+  });
+
+  it('takes several formats only where the command allows them, in order and without repeats', () => {
+    // Act
+    const several = toRunOptions({ format: 'json, csv,json' }, withRegion, formats, {}, true);
+    const refused = usageErrorOf({ format: 'json,csv' });
+    const unknown = (() => {
+      try {
+        toRunOptions({ format: 'json,xml' }, withRegion, formats, {}, true);
+      } catch (error) {
+        return error as UsageError;
+      }
+      throw new Error('accepted');
+    })();
+
+    // Assess
+    expect(several).toMatchObject({ format: 'json', formats: ['json', 'csv'] });
+    expect(refused.problems).toEqual(['--format: one format at a time (got "json,csv")']);
+    expect(unknown.problems).toEqual(['--format: must be one of table, csv, json (got "json,xml")']);
   });
 
   it("accepts 'organization' for accounts and 'all' for regions", () => {

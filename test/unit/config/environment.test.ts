@@ -35,7 +35,15 @@ describe('readLambdaEnvironment', () => {
       },
       performance: { targetConcurrency: 8, itemConcurrency: 8, maxAttempts: 8, retryMode: 'adaptive' },
       inlineTargetLimit: 10,
+      securityHub: false,
     });
+  });
+
+  it('reads SECURITY_HUB as a flag, and refuses anything but true or false', () => {
+    // Act + Assess
+    expect(readLambdaEnvironment({ SECURITY_HUB: 'true' }).securityHub).toBe(true);
+    expect(readLambdaEnvironment({ SECURITY_HUB: 'FALSE' }).securityHub).toBe(false);
+    expect(() => readLambdaEnvironment({ SECURITY_HUB: 'yes' })).toThrow(/SECURITY_HUB: true or false/);
   });
 
   it('names every malformed variable at once', () => {
@@ -61,6 +69,36 @@ describe('readLambdaEnvironment', () => {
       'TARGET_REGIONS (item 2): a region looks like eu-west-1 (got "Europe")',
       'ITEM_CONCURRENCY: a whole number (got "many")',
       'INLINE_TARGET_LIMIT: a whole number from 0 to 1000 (got "-1")',
+    ]);
+  });
+
+  it('reads where the deployed configuration is (CONFIG_BUCKET, CONFIG_KEY) and the stage, and refuses what it no longer reads', () => {
+    // Act
+    const env = readLambdaEnvironment({
+      CONFIG_BUCKET: 'estatescan-prod-configbucket-1a2b',
+      CONFIG_KEY: 'team/estatescan.config.yml',
+      STAGE: 'prod',
+    });
+    let error: unknown;
+    try {
+      readLambdaEnvironment({
+        CONFIG_BUCKET: 'Not A Bucket',
+        CONFIG_FILE: '/var/task/estatescan.config.yml',
+      });
+    } catch (e) {
+      error = e;
+    }
+
+    // Assess
+    expect(env).toMatchObject({
+      configBucket: 'estatescan-prod-configbucket-1a2b',
+      configKey: 'team/estatescan.config.yml',
+      stage: 'prod',
+    });
+    expect((error as ConfigurationError).problems).toEqual([
+      'CONFIG_BUCKET: an S3 bucket name (got "Not A Bucket")',
+      'CONFIG_FILE is no longer read: the functions read the deployed configuration from CONFIG_BUCKET ' +
+        '(estatescan config push --stage <stage> uploads it)',
     ]);
   });
 

@@ -4,9 +4,9 @@ import { createHandler } from '../../../functions/notify.ts';
 import { InMemoryNotifier, type Notifier } from '../../../src/alerts/notifier.ts';
 import { readLambdaEnvironment } from '../../../src/config/environment.ts';
 import type { ChangeSet } from '../../../src/findings/changes.ts';
-import { createDependencies } from '../../../src/lambda/dependencies.ts';
 import type { BatchResponse } from '../../../src/lambda/stream-batch.ts';
 import { makeFinding, PROD } from '../../fixtures/report.ts';
+import { createFunctionDependencies } from '../../support/function-dependencies.ts';
 import { captureOutput, lambdaContext } from '../../support/lambda.ts';
 
 let sequence = 100;
@@ -60,7 +60,7 @@ function setUp(notifier: Notifier) {
     AWS_REGION: 'eu-west-1',
     TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:t',
   });
-  const handler = createHandler(() => createDependencies(env, { notifier: () => notifier }));
+  const handler = createHandler(() => createFunctionDependencies(env, { notifier: () => notifier }));
   return (event: unknown) => handler(event, lambdaContext('estatescan-notify')) as Promise<BatchResponse>;
 }
 

@@ -1,6 +1,11 @@
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleCommand,
+  GetCallerIdentityCommand,
+  STSClient,
+  STSServiceException,
+} from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,10 +13,10 @@ import { createHandler } from '../../../functions/scan.ts';
 import { allRules } from '../../../rules/index.ts';
 import { readLambdaEnvironment } from '../../../src/config/environment.ts';
 import { MemoryFindingStore } from '../../../src/findings/store.ts';
-import { createDependencies } from '../../../src/lambda/dependencies.ts';
 import type { InvalidEventError } from '../../../src/lambda/errors.ts';
 import { parseEvent, planEventSchema } from '../../../src/lambda/events.ts';
-import type { StartedScanResponse } from '../../../src/lambda/on-demand.ts';
+import type { InlineScanResponse, StartedScanResponse } from '../../../src/lambda/on-demand.ts';
+import { createFunctionDependencies } from '../../support/function-dependencies.ts';
 import { captureOutput, lambdaContext } from '../../support/lambda.ts';
 
 const STATE_MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:estatescan-scan';
@@ -32,7 +37,7 @@ function setUp(variables: Record<string, string> = {}) {
     TARGET_ACCOUNTS: ACCOUNTS.join(','),
     ...variables,
   });
-  const deps = createDependencies(env, {
+  const deps = createFunctionDependencies(env, {
     store: () => store,
     now: () => new Date('2026-11-25T12:00:00.000Z'),
   });
@@ -125,6 +130,41 @@ describe('the on-demand scan function', () => {
     expect(store.runs).toEqual([]);
     expect(sts.calls()).toHaveLength(0);
     expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('records a target it cannot scan inline as failing, once; a quiet request leaves that to the next announced run', async () => {
+    // Prepare: the member role of 111111111111 refuses the hub
+    const { store, invoke } = setUp();
+    sts.on(AssumeRoleCommand).rejects(
+      new STSServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: {},
+        message: 'not authorized',
+      }),
+    );
+    const event = { accounts: ['111111111111'], regions: ['eu-west-1'] };
+
+    // Act
+    const quiet = (await invoke({ ...event, notify: false })) as InlineScanResponse;
+    const afterQuiet = await store.loadTargetHealth();
+    const announced = (await invoke(event)) as InlineScanResponse;
+
+    // Assess
+    expect(quiet.summary.failed).toBe(1);
+    expect(afterQuiet).toEqual([]);
+    expect(announced.summary.failed).toBe(1);
+    expect(await store.loadTargetHealth()).toEqual([
+      expect.objectContaining({
+        accountId: '111111111111',
+        region: 'eu-west-1',
+        status: 'failing',
+        lastChange: 'target-failing',
+        lastChangedRunId: announced.runId,
+        error: expect.objectContaining({ code: 'AccessDenied' }),
+      }),
+    ]);
+    expect(output.text()).toContain('"TargetsStartedFailing":1');
   });
 
   it('starts the state machine for a request over the inline limit, and returns the execution ARN', async () => {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NotificationError } from '../../../src/alerts/errors.ts';
 import { groupChangeSet } from '../../../src/alerts/group.ts';
 import { renderGroup } from '../../../src/alerts/render.ts';
-import type { SnsEvent } from '../../../src/alerts/slack.ts';
+import type { SnsEvent } from '../../../src/alerts/slack-webhook.ts';
 import { makeFinding, PROD } from '../../fixtures/report.ts';
 import { captureOutput, lambdaContext } from '../../support/lambda.ts';
 

@@ -2,7 +2,6 @@ import { DescribeRegionsCommand, EC2Client, EC2ServiceException } from '@aws-sdk
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler as createPlan } from '../../../functions/plan.ts';
@@ -10,21 +9,14 @@ import { createHandler as createScanTarget } from '../../../functions/scan-targe
 import { createHandler as createSummarize } from '../../../functions/summarize.ts';
 import { allRules } from '../../../rules/index.ts';
 import { readLambdaEnvironment } from '../../../src/config/environment.ts';
-import { runItemKeys, runItemsTtl, runTargetOf } from '../../../src/findings/dynamodb-store.ts';
+import { runItemsTtl } from '../../../src/findings/dynamodb-store.ts';
 import { ItemTooLargeError } from '../../../src/findings/errors.ts';
 import type { ReconcileResult } from '../../../src/findings/reconcile.ts';
 import { MemoryFindingStore, type RunTargetRecord } from '../../../src/findings/store.ts';
-import { createDependencies } from '../../../src/lambda/dependencies.ts';
-import { parseEvent, scanTargetEventSchema } from '../../../src/lambda/events.ts';
-import type { PlanOutput } from '../../../src/lambda/steps.ts';
+import type { PlanOutput } from '../../../src/lambda/plan-run.ts';
 import type { RunDigest } from '../../../src/scan/run-summary.ts';
+import { createFunctionDependencies } from '../../support/function-dependencies.ts';
 import { captureOutput, lambdaContext } from '../../support/lambda.ts';
-import {
-  caughtLambdaError,
-  evaluateParameters,
-  findState,
-  sourceDefinition,
-} from '../../support/state-machine.ts';
 
 const HUB = '123456789012';
 const BUCKET = 'estatescan-ci-runsbucket-1a2b3c';
@@ -71,7 +63,7 @@ function setUp(variables: Record<string, string> = {}) {
     MAX_ATTEMPTS: '1',
     ...variables,
   });
-  const deps = createDependencies(env, { store: () => store, now: () => NOW });
+  const deps = createFunctionDependencies(env, { store: () => store, now: () => NOW });
   return { store, deps };
 }
 
@@ -147,6 +139,8 @@ describe("the state machine's steps at scale (mocked Organizations, EC2 and S3)"
       runId: expect.stringMatching(/^20261125T120000Z-[0-9a-f]{8}$/),
       startedAt: NOW.toISOString(),
       rules: ruleIds,
+      // No CONFIG_BUCKET: the defaults, which every target of the run then uses too.
+      configVersion: 'none',
       targetCount: 17_000,
       planErrorCount: 3,
       ttl: runItemsTtl(NOW.toISOString()),
@@ -175,22 +169,6 @@ describe("the state machine's steps at scale (mocked Organizations, EC2 and S3)"
         expect.objectContaining({ accountId: accountId(i), code: 'UnauthorizedOperation' }),
       ),
     });
-
-    // And each item the map makes of it (the definition's ItemSelector) is a scan-target event
-    const map = findState(sourceDefinition(), 'ScanTargets');
-    const item = evaluateParameters(map.ItemSelector, plan, {
-      Map: { Item: { Index: 0, Value: targets[0] } },
-    });
-    expect(item).toEqual({
-      runId: plan.runId,
-      startedAt: plan.startedAt,
-      rules: plan.rules,
-      ttl: plan.ttl,
-      target: targets[0],
-    });
-    expect(parseEvent(scanTargetEventSchema(ruleIds), item, 'scan-target')).toMatchObject({
-      target: targets[0],
-    });
   });
 
   it('without RUNS_BUCKET, returns the targets in the result and writes nothing to S3 (in-process use)', async () => {
@@ -213,59 +191,6 @@ describe("the state machine's steps at scale (mocked Organizations, EC2 and S3)"
     expect(plan.targetsBucket).toBeUndefined();
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     expect(store.runPlans.get(plan.runId)?.targetCount).toBe(2);
-  });
-});
-
-describe("the map's RecordFailure state", () => {
-  it('writes the run target item the store reads back as a failed target with the Lambda error', () => {
-    // Prepare: a child's input after the Catch put the error at $.error
-    const recordFailure = findState(sourceDefinition(), 'RecordFailure');
-    const failure = new Error('Could not tell who the caller is (sts:GetCallerIdentity: Throttling).');
-    failure.name = 'CallerIdentityError';
-    const input = {
-      runId: '20261125T120000Z-1a2b3c4d',
-      startedAt: NOW.toISOString(),
-      rules: ruleIds,
-      ttl: runItemsTtl(NOW.toISOString()),
-      target: { accountId: '111111111111', region: 'eu-west-1' },
-      error: caughtLambdaError(failure),
-    };
-
-    // Act
-    const parameters = evaluateParameters(recordFailure.Parameters, input) as {
-      TableName: string;
-      // biome-ignore lint/suspicious/noExplicitAny: DynamoDB AttributeValue JSON.
-      Item: Record<string, any>;
-    };
-    const item = unmarshall(parameters.Item);
-
-    // Assess: the keys and ttl the store gives run target items
-    expect(recordFailure.Resource).toBe('arn:aws:states:::dynamodb:putItem');
-    expect(parameters.TableName).toBe('estatescan-ci-findings');
-    expect(item).toMatchObject({
-      PK: runItemKeys.partition(input.runId),
-      SK: runItemKeys.target('111111111111', 'eu-west-1'),
-      itemType: 'run-target',
-      ttl: input.ttl,
-    });
-    expect(runTargetOf(item)).toEqual({
-      accountId: '111111111111',
-      region: 'eu-west-1',
-      status: 'failed',
-      durationMs: 0,
-      findings: 0,
-      changes: 0,
-      errors: [
-        {
-          accountId: '111111111111',
-          region: 'eu-west-1',
-          source: 'scan-target',
-          operation: 'lambda:Invoke',
-          code: 'CallerIdentityError',
-          message: failure.message,
-        },
-      ],
-    } satisfies RunTargetRecord);
   });
 });
 

@@ -6,7 +6,8 @@ import {
   parseCloudFormationYaml,
   roleStatements,
 } from '../../../scripts/cloudformation.ts';
-import { iamActionFor, memberAccountOperations } from '../../../src/aws/iam-actions.ts';
+import { iamActionFor, securityHubOperations } from '../../../src/aws/iam-actions.ts';
+import { memberAccountOperations } from '../../../src/scan/member-account-calls.ts';
 
 const template = parseCloudFormationYaml(
   readFileSync(new URL('../../../infra/member-role.yml', import.meta.url), 'utf8'),
@@ -16,8 +17,10 @@ const roleIds = Object.entries(template.Resources)
   .map(([id]) => id);
 const roleId = roleIds[0]!;
 const role = template.Resources[roleId]!;
-const statements = roleStatements(template, roleId);
+/** What the role grants as deployed by default (no opt-in parameter set). */
+const statements = roleStatements(template, roleId, { unconditionalOnly: true });
 const granted = statements.flatMap((s) => asArray(s.Action));
+const securityHubPolicy = template.Resources.SecurityHubImportPolicy;
 const trust = asArray(role.Properties?.AssumeRolePolicyDocument?.Statement as PolicyStatement[]);
 
 /** Verbs that only read. Anything else (Put, Create, Update, Delete, Tag, Start…) is a write. */
@@ -46,7 +49,7 @@ describe('infra/member-role.yml', () => {
     expect(new Set(granted).size).toBe(granted.length);
   });
 
-  it('grants exactly the IAM actions of the operations estatescan calls in member accounts', () => {
+  it('grants exactly the IAM actions of the calls the collectors and the planner declare', () => {
     // Prepare
     const needed = [...new Set(memberAccountOperations.map(iamActionFor))].sort();
 
@@ -100,7 +103,44 @@ describe('infra/member-role.yml', () => {
   it('takes the StackSet parameters the README names', () => {
     // Assess
     expect(Object.keys(template.Parameters ?? {}).sort()).toEqual(
-      ['ExternalId', 'HubAccountId', 'HubPrincipalArns', 'OrganizationId', 'RoleName'].sort(),
+      [
+        'ExternalId',
+        'HubAccountId',
+        'HubPrincipalArns',
+        'OrganizationId',
+        'RoleName',
+        'SecurityHubImport',
+      ].sort(),
     );
+  });
+
+  it('grants the Security Hub import only with SecurityHubImport=true (default false), in a policy of its own', () => {
+    // Prepare
+    const document = securityHubPolicy?.Properties?.PolicyDocument as { Statement: PolicyStatement[] };
+    const actions = asArray(document.Statement).flatMap((s) => asArray(s.Action));
+
+    // Assess
+    expect(template.Parameters?.SecurityHubImport).toMatchObject({
+      Default: 'false',
+      AllowedValues: ['false', 'true'],
+    });
+    expect(template.Conditions?.GrantSecurityHubImport).toEqual({
+      'Fn::Equals': [{ Ref: 'SecurityHubImport' }, 'true'],
+    });
+    expect(securityHubPolicy?.Type).toBe('AWS::IAM::Policy');
+    expect(securityHubPolicy?.Condition).toBe('GrantSecurityHubImport');
+    expect(securityHubPolicy?.Properties?.Roles).toEqual([{ Ref: roleId }]);
+    expect(actions.sort()).toEqual([...new Set(securityHubOperations.map(iamActionFor))].sort());
+    // Only this account's own default product and hub: findings about other accounts are refused.
+    for (const statement of asArray(document.Statement)) {
+      expect(statement.Effect).toBe('Allow');
+      expect(JSON.stringify(statement.Resource)).toContain(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub syntax.
+        '${AWS::AccountId}:product/${AWS::AccountId}/default',
+      );
+      expect(JSON.stringify(statement.Resource)).not.toMatch(/"\*"/);
+    }
+    // Unconditionally, the role stays read-only (the test above).
+    expect(granted.some((a) => a.startsWith('securityhub:'))).toBe(false);
   });
 });

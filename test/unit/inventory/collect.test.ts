@@ -101,6 +101,19 @@ describe('closeOver', () => {
     expect([...eks].sort()).toEqual(['eks.clusters', 'eks.nodegroups']);
   });
 
+  it('brings the services with their task definitions, and the clusters with Fargate profiles and add-ons', () => {
+    // Act
+    const taskDefinitions = closeOver(['ecs.taskDefinitions']);
+    const eks = closeOver(['eks.fargateProfiles', 'eks.addons']);
+    const services = closeOver(['ecs.services']);
+
+    // Assess
+    expect([...taskDefinitions].sort()).toEqual(['ecs.services', 'ecs.taskDefinitions']);
+    expect([...eks].sort()).toEqual(['eks.addons', 'eks.clusters', 'eks.fargateProfiles']);
+    // A rule on services needs no task definitions: a scan does not describe them.
+    expect([...services]).toEqual(['ecs.services']);
+  });
+
   it('adds nothing to sources without joins, and nothing to nothing', () => {
     // Act
     const s3 = closeOver(new Set<SourceId>(['s3.buckets']));

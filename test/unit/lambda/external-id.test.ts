@@ -4,8 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readLambdaEnvironment } from '../../../src/config/environment.ts';
 import { ConfigurationError } from '../../../src/config/errors.ts';
-import { createDependencies } from '../../../src/lambda/dependencies.ts';
 import { cachedExternalId, readExternalId } from '../../../src/lambda/external-id.ts';
+import { createFunctionDependencies } from '../../support/function-dependencies.ts';
 
 const PARAMETER = '/estatescan/ci/external-id';
 const EXTERNAL_ID = '5f0c1e6f7a9b4d2c8e3a1b0c9d8e7f60';
@@ -113,7 +113,7 @@ describe('the external id from SSM', () => {
     // Prepare
     ssm.on(GetParameterCommand).resolves(answer(EXTERNAL_ID));
     sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
-    const deps = createDependencies(
+    const deps = createFunctionDependencies(
       readLambdaEnvironment({ AWS_REGION: 'eu-west-1', EXTERNAL_ID_PARAMETER: PARAMETER }),
     );
 
@@ -132,7 +132,7 @@ describe('the external id from SSM', () => {
   it('is not read at all when no parameter is named', async () => {
     // Prepare
     sts.on(GetCallerIdentityCommand).resolves({ Account: '123456789012' });
-    const deps = createDependencies(readLambdaEnvironment({ AWS_REGION: 'eu-west-1' }));
+    const deps = createFunctionDependencies(readLambdaEnvironment({ AWS_REGION: 'eu-west-1' }));
 
     // Act
     const session = await deps.openSession('run-1');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderFindingsCsv } from '../../../src/report/csv.ts';
 import { makeFinding, makeReport, PROD } from '../../fixtures/report.ts';
+import { ACCOUNT_NAMES, withContext } from '../../fixtures/report-context.ts';
 
 /** A small RFC 4180 reader, enough to check quoting round-trips. */
 function parseCsv(text: string): string[][] {
@@ -37,12 +38,19 @@ const header = [
   'rule_id',
   'title',
   'account_id',
+  'account_name',
   'region',
   'resource_type',
   'resource_id',
   'resource_arn',
+  'resource_tags',
   'message',
   'remediation',
+  'remediation_url',
+  'compliance',
+  'rule_evaluated',
+  'rule_failed',
+  'rule_passed',
   'first_seen',
   'last_seen',
   'resolved_at',
@@ -125,11 +133,11 @@ describe('renderFindingsCsv', () => {
 
     // Assess
     expect(text).toContain('"Repository team/app lets ""*"" pull, push, and delete.\nSecond line."');
-    expect(row?.[10]).toBe(finding.message);
+    expect(row?.[header.indexOf('message')]).toBe(finding.message);
     expect(row?.[header.indexOf('evidence')]).toBe(
       '{"principal":"*","actions":["ecr:BatchGetImage","ecr:PutImage"]}',
     );
-    expect(row?.[9]).toBe('');
+    expect(row?.[header.indexOf('resource_arn')]).toBe('');
   });
 
   it('defuses values a spreadsheet would run as formulas', () => {
@@ -150,7 +158,35 @@ describe('renderFindingsCsv', () => {
     const [, row] = parseCsv(renderFindingsCsv(makeReport({ findings: [finding] })));
 
     // Assess
-    expect(row?.[10]?.startsWith("'=")).toBe(true);
+    expect(row?.[header.indexOf('message')]?.startsWith("'=")).toBe(true);
+  });
+
+  it("writes the account name, the resource's tags, the rule's controls, documentation and counts beside each finding", () => {
+    // Prepare
+    const report = withContext(makeReport());
+    const rows = parseCsv(renderFindingsCsv(report));
+    const cell = (row: string[] | undefined, name: string) => row?.[header.indexOf(name)];
+    const rowOf = (id: string) => rows.find((r) => r[0] === id);
+    const first = report.findings[0]!;
+    const bucket = report.findings.find(
+      (f) => f.ruleId === 's3-bucket-versioning-disabled' && f.accountId === PROD && f.region === 'eu-west-1',
+    )!;
+    const ingress = report.findings.find((f) => f.ruleId === 'ec2-security-group-open-ingress')!;
+
+    // Assess
+    expect(cell(rowOf(first.findingId), 'account_name')).toBe(ACCOUNT_NAMES[PROD]);
+    expect(cell(rowOf(first.findingId), 'resource_tags')).toBe('Name=legacy-billing; cost-center=4711');
+    expect([
+      cell(rowOf(bucket.findingId), 'rule_evaluated'),
+      cell(rowOf(bucket.findingId), 'rule_failed'),
+      cell(rowOf(bucket.findingId), 'rule_passed'),
+    ]).toEqual(['40', '3', '37']);
+    expect(cell(rowOf(ingress.findingId), 'compliance')).toBe(
+      'AWS Security Hub EC2.19; CIS AWS Foundations Benchmark v3.0.0 5.2; CIS AWS Foundations Benchmark v3.0.0 5.3',
+    );
+    expect(cell(rowOf(ingress.findingId), 'remediation_url')).toMatch(/^https:\/\//);
+    // A rule without a count for this target (no scope, or not evaluated) leaves the cells empty.
+    expect(cell(rowOf(ingress.findingId), 'rule_evaluated')).toBe('');
   });
 
   it('writes only the header when there are no findings', () => {

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { lifecycleStatus } from '../../../src/lifecycle/status.ts';
 import { esc, renderHtml } from '../../../src/report/html.ts';
 import { makeFinding, makeReport, PROD, reportLifecycle } from '../../fixtures/report.ts';
+import { ACCOUNT_NAMES, withContext } from '../../fixtures/report-context.ts';
 
 const count = (html: string, pattern: RegExp) => html.match(new RegExp(pattern.source, 'g'))?.length ?? 0;
 
@@ -83,6 +85,34 @@ describe('renderHtml', () => {
     expect(count(html, /<span class="badge loc-on-premises">on-premises<\/span>/)).toBe(2);
   });
 
+  it('reads each entry as the rules judged it: on its last day of support, support has not ended', () => {
+    // Prepare: the scan ran on the last day of Ubuntu 20.04's ESM and of CentOS 7's support, with
+    // a warning window of 500 days; the statuses come from the same arithmetic as the findings.
+    const lastDay = '2030-04-02';
+    const report = makeReport({
+      finishedAt: `${lastDay}T18:00:00.000Z`,
+      lifecycleWarningDays: 500,
+      lifecycle: reportLifecycle().map((e) => ({
+        ...e,
+        status: lifecycleStatus(
+          e.endOfExtended ? { endOfStandard: e.endOfStandard, endOfExtended: e.endOfExtended } : e,
+          new Date(`${lastDay}T18:00:00.000Z`),
+          500,
+        ),
+      })),
+    });
+
+    // Act
+    const html = renderHtml(report);
+
+    // Assess: "extended" (today), not "ended"; and the note names the configured window.
+    const state = (resourceId: string) =>
+      html.match(new RegExp(`data-state="([a-z]+)"[^>]*data-resource-id="${resourceId}"`))?.[1];
+    expect(state('i-0d1e2f3a4b5c6d7e8')).toBe('extended');
+    expect(html).toContain('extended until 2030-04-02 (today)');
+    expect(html).toMatch(/ending within 500 days/);
+  });
+
   it('sorts the timeline by end of standard support', () => {
     // Act
     const html = renderHtml(makeReport());
@@ -152,6 +182,26 @@ describe('renderHtml', () => {
     expect(html).not.toMatch(/href=/i);
   });
 
+  it('shows account names, resource tags, controls and per-rule counts, still linking nowhere', () => {
+    // Prepare
+    const report = withContext(makeReport());
+
+    // Act
+    const html = renderHtml(report);
+
+    // Assess
+    const byRule = html.slice(html.indexOf('id="by-rule"'), html.indexOf('id="timeline"'));
+    const versioning = byRule.slice(byRule.indexOf('<code>s3-bucket-versioning-disabled</code>'));
+    expect(versioning.slice(0, versioning.indexOf('</tr>'))).toMatch(
+      /AWS Security Hub S3\.14<\/td><td>.*?<\/td><td class="num">50<\/td><td class="num">4<\/td><td class="num">46<\/td>/,
+    );
+    expect(byRule).toContain('CIS AWS Foundations Benchmark v3.0.0 5.2');
+    expect(html).toContain(`${ACCOUNT_NAMES[PROD]} <span class="muted">${PROD}</span>`);
+    expect(html).toContain('<span class="tag">cost-center=4711</span>');
+    expect(html).toContain(`<option value="${PROD}">${ACCOUNT_NAMES[PROD]} (${PROD})</option>`);
+    expect(html).not.toMatch(/href=/i);
+  });
+
   it('lists incomplete targets, collection errors and rules not evaluated', () => {
     // Act
     const html = renderHtml(makeReport());
@@ -192,5 +242,42 @@ describe('renderHtml', () => {
 
     // Assess
     expect(first).toBe(second);
+  });
+});
+
+describe('renderHtml on every screen', () => {
+  it('has a search box and a sort button in every column header', () => {
+    // Act
+    const html = renderHtml(makeReport());
+
+    // Assess
+    expect(html).toContain('<input type="search" id="filter-text"');
+    const headers = html.match(/<th[\s>][\s\S]*?<\/th>/g) ?? [];
+    expect(headers.length).toBeGreaterThan(20);
+    for (const th of headers) expect(th).toMatch(/aria-sort="none"><button type="button" class="sort">/);
+  });
+
+  it('puts every table in a box that scrolls on its own, and severities sort by rank', () => {
+    // Act
+    const html = renderHtml(makeReport());
+
+    // Assess
+    expect((html.match(/<table/g) ?? []).length).toBe(
+      (html.match(/<div class="scroll"><table/g) ?? []).length,
+    );
+    expect(html).toContain('<span class="sev sev-critical" data-rank="4">critical</span>');
+  });
+
+  it('styles a phone, dark mode and print, where every finding is expanded', () => {
+    // Act
+    const html = renderHtml(makeReport());
+
+    // Assess
+    expect(html).toContain('@media (max-width: 720px)');
+    expect(html).toContain('@media (prefers-color-scheme: dark)');
+    expect(html).toMatch(
+      /@media print \{[\s\S]*details::details-content \{ content-visibility:visible; display:block; \}/,
+    );
+    expect(html).toContain("addEventListener('beforeprint'");
   });
 });

@@ -14,8 +14,11 @@ describe('renderFindingsTable', () => {
     const headings = text.split('\n').filter((l) => /^(CRITICAL|HIGH|MEDIUM|LOW|INFO) \(\d+\)$/.test(l));
     expect(headings).toEqual(['CRITICAL (4)', 'HIGH (5)', 'MEDIUM (5)', 'LOW (2)', 'INFO (1)']);
     const critical = text.slice(text.indexOf('CRITICAL (4)'), text.indexOf('HIGH (5)'));
-    expect(critical).toMatch(/^account\s+region\s+rule\s+resource\s+status\s+message$/m);
+    expect(critical).toMatch(/^account\s+region\s+rule\s+resource\s+message$/m);
     expect(critical).toContain('111111111111  eu-west-1  ec2-instance-os-eol');
+    // A status column only where some findings are not open.
+    const medium = text.slice(text.indexOf('MEDIUM (5)'), text.indexOf('LOW (2)'));
+    expect(medium).toMatch(/^account\s+region\s+rule\s+resource\s+status\s+message$/m);
   });
 
   it('counts each severity by status in the summary', () => {
@@ -29,7 +32,7 @@ describe('renderFindingsTable', () => {
     expect(lines).toContain('  info      1 open');
   });
 
-  it('truncates long messages with an ellipsis', () => {
+  it('fits a terminal width by cutting messages, never resource ids, and says so', () => {
     // Prepare
     const finding = makeFinding({
       ruleId: 's3-bucket-versioning-disabled',
@@ -37,19 +40,35 @@ describe('renderFindingsTable', () => {
       accountId: PROD,
       region: 'eu-west-1',
       resourceType: 'AwsS3Bucket',
-      resourceId: 'b',
+      resourceId: 'acme-prod-artifacts-0001',
       message: `S3 bucket b ${'x'.repeat(200)}`,
       evidence: {},
       remediation: '',
     });
+    const report = makeReport({ findings: [finding] });
 
     // Act
-    const text = renderFindingsTable(makeReport({ findings: [finding] }));
+    const fitted = renderFindingsTable(report, { width: 100 });
+    const wide = renderFindingsTable(report);
 
     // Assess
-    const row = text.split('\n').find((l) => l.includes('S3 bucket b'));
+    const row = fitted.split('\n').find((l) => l.includes('S3 bucket b'));
     expect(row?.endsWith('…')).toBe(true);
-    expect(row?.length).toBeLessThan(200);
+    expect(row).toContain(finding.resourceId);
+    for (const line of fitted.split('\n').filter((l) => l.startsWith(PROD)))
+      expect(line.length).toBeLessThanOrEqual(100);
+    expect(fitted).toContain('Cut to fit 100 columns: --wide shows every column and cell whole.');
+    expect(wide).toContain(finding.message);
+    expect(wide).not.toContain('Cut to fit');
+  });
+
+  it('colours severities only when asked to', () => {
+    // Act
+    const coloured = renderFindingsTable(makeReport(), { width: 100, color: true });
+
+    // Assess
+    expect(coloured).toContain('\u001b[1;31mCRITICAL (4)\u001b[0m');
+    expect(coloured).toContain('\u001b[33mmedium  \u001b[0m');
   });
 
   it('lists incomplete targets with their errors and rules not evaluated', () => {

@@ -46,6 +46,10 @@ describe('the rule registry', () => {
     }
   });
 
+  it('has every rule declare its scope, the resources it judges (the "of 40" in "3 of 40")', () => {
+    for (const rule of allRules) expect(typeof rule.scope, rule.id).toBe('function');
+  });
+
   it('has unique ids', () => {
     const ids = allRules.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);

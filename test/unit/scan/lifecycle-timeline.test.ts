@@ -52,6 +52,8 @@ describe('lifecycleEntries', () => {
         product: 'Ubuntu 20.04 LTS',
         endOfStandard: '2025-05-31',
         endOfExtended: '2030-04-02',
+        extendedAccess: 'paid',
+        status: { state: 'past-standard', daysPastStandard: 543, daysUntilExtendedEnd: 1224 },
       },
       {
         ...base,
@@ -62,6 +64,7 @@ describe('lifecycleEntries', () => {
         product: 'SUSE Linux Enterprise Server 9 (ended no later than SUSE Linux Enterprise Server 10)',
         endOfStandard: '2007-12-31',
         inferredFrom: 'SUSE Linux Enterprise Server 10',
+        status: { state: 'past-extended', daysPastStandard: 6904 },
       },
       {
         ...base,
@@ -71,6 +74,7 @@ describe('lifecycleEntries', () => {
         location: 'on-premises',
         product: 'CentOS Linux 7',
         endOfStandard: '2024-06-30',
+        status: { state: 'past-extended', daysPastStandard: 878 },
       },
       {
         ...base,
@@ -81,8 +85,28 @@ describe('lifecycleEntries', () => {
         product: 'Kubernetes 1.31 on EKS',
         endOfStandard: '2025-11-26',
         endOfExtended: '2026-11-26',
+        extendedAccess: 'paid',
+        status: { state: 'past-standard', daysPastStandard: 364, daysUntilExtendedEnd: 1 },
       },
     ]);
+  });
+
+  it('judges with the configured warning window, as the rules do', () => {
+    // Prepare: EKS 1.31's extended support ends on 2026-11-26; Ubuntu 24.04's standard on 2029-05-31.
+    const snapshot = makeSnapshot({
+      'ec2.instances': ok([
+        makeInstance({ instanceId: 'i-1', os: os('ubuntu', '24.04', 'Ubuntu 24.04 LTS') }),
+      ]),
+    });
+    const at = (warningDays: number) => ({ ...ctx, settings: { ...defaultRuleSettings, warningDays } });
+
+    // Act
+    const [narrow] = lifecycleEntries(snapshot, at(90));
+    const [wide] = lifecycleEntries(snapshot, at(1_000));
+
+    // Assess
+    expect(narrow?.status.state).toBe('supported');
+    expect(wide?.status.state).toBe('ending-soon');
   });
 
   it('has nothing for an empty inventory', () => {

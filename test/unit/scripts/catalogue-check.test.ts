@@ -40,6 +40,7 @@ const makeCatalogue = (os: OsLifecycle[], extra: Partial<LifecycleCatalogue> = {
   osAliases: {},
   eksVersions: [],
   eksAmiTypes: [],
+  fargatePlatformVersions: [],
   ...extra,
 });
 

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  arnResourceIdStart,
   cut,
+  cutArnToWidth,
   cutIndex,
+  cutToWidth,
   defuseLinks,
+  displayWidth,
   forEmail,
   forSlack,
   forSubject,
@@ -10,6 +14,7 @@ import {
   inCodeBlock,
   inCodeSpan,
   inertMrkdwn,
+  narrowestArnWidth,
   oneLine,
   visible,
 } from '../../../src/text/sanitize.ts';
@@ -321,5 +326,46 @@ describe('inertMrkdwn', () => {
 
     // Assess
     expect(text).toBe('&lt;!channel&gt; &lt;https[:]//evil[.]example|login&gt; ＠everyone\\u202e');
+  });
+});
+
+describe('terminal columns', () => {
+  it('counts one column a grapheme and two for wide ones', () => {
+    expect(displayWidth('sg-0123')).toBe(7);
+    expect(displayWidth('東京-prod')).toBe(9);
+    expect(displayWidth('e\u0301te\u0301')).toBe(3);
+    expect(displayWidth('ops 🔥')).toBe(6);
+  });
+
+  it('cuts to a number of columns, never inside a wide character or a visible escape', () => {
+    expect(cutToWidth('東京大阪', 5)).toBe('東京…');
+    expect(cutToWidth(forTerminal('ab\x1bcdef'), 5)).toBe('ab…');
+    expect(cutToWidth('short', 5)).toBe('short');
+  });
+
+  it('finds the resource id of an ARN after its resource type', () => {
+    const start = (arn: string) => arn.slice(arnResourceIdStart(arn) ?? arn.length);
+    expect(start('arn:aws:ec2:eu-west-1:111111111111:instance/i-0abc')).toBe('i-0abc');
+    expect(start('arn:aws:ecr:eu-west-1:111111111111:repository/team/app')).toBe('team/app');
+    expect(start('arn:aws:s3:::acme-prod-logs')).toBe('acme-prod-logs');
+    expect(start('arn:aws:lambda:eu-west-1:111111111111:function:scan')).toBe('scan');
+    expect(arnResourceIdStart('sg-0123')).toBeUndefined();
+  });
+
+  it('cuts an ARN in the middle, keeping its resource id, and never below it', () => {
+    // Prepare
+    const arn = 'arn:aws:ecs:eu-west-1:111111111111:container-instance/prod/0f3c9d2e7a1b4c58';
+
+    // Act
+    const cut30 = cutArnToWidth(arn, 30);
+    const cut10 = cutArnToWidth(arn, 10);
+
+    // Assess
+    expect(cut30).toBe('arn:aws:…prod/0f3c9d2e7a1b4c58');
+    expect(cut30).toHaveLength(30);
+    expect(cut10).toBe('…prod/0f3c9d2e7a1b4c58');
+    expect(narrowestArnWidth(arn)).toBe(cut10.length);
+    expect(cutArnToWidth('i-0123456789abcdef0', 5)).toBe('i-0123456789abcdef0');
+    expect(cutArnToWidth(arn, 200)).toBe(arn);
   });
 });

@@ -1,11 +1,16 @@
 import {
   AccessDeniedException,
+  ClientException,
   type ContainerInstance,
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
   ECSClient,
   ListClustersCommand,
   ListContainerInstancesCommand,
+  ListServicesCommand,
+  type Service,
 } from '@aws-sdk/client-ecs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -133,6 +138,7 @@ describe('ecsCollector', () => {
           runningTasksCount: 5,
           activeServicesCount: 2,
           capacityProviders: ['FARGATE'],
+          defaultCapacityProviderStrategy: [],
           tags: { team: 'platform' },
         },
       ],
@@ -277,6 +283,7 @@ describe('ecsCollector', () => {
           runningTasksCount: 0,
           activeServicesCount: 0,
           capacityProviders: [],
+          defaultCapacityProviderStrategy: [],
           tags: {},
         },
       ],
@@ -376,5 +383,300 @@ describe('ecsCollector', () => {
     expect(ecsMock.commandCalls(DescribeContainerInstancesCommand)).toHaveLength(0);
     expect(nothing).toEqual({});
     expect(ecsMock.commandCalls(ListClustersCommand)).toHaveLength(1);
+  });
+});
+
+const serviceArn = (cluster: string, name: string) =>
+  `arn:aws:ecs:${REGION}:${ACCOUNT}:service/${cluster}/${name}`;
+const taskDefinitionArn = (family: string, revision: number) =>
+  `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${family}:${revision}`;
+
+/** A service shaped like the DescribeServices API reference. */
+function service(cluster: string, name: string, overrides: Partial<Service> = {}): Service {
+  return {
+    serviceArn: serviceArn(cluster, name),
+    serviceName: name,
+    clusterArn: clusterArn(cluster),
+    loadBalancers: [],
+    serviceRegistries: [],
+    status: 'ACTIVE',
+    desiredCount: 2,
+    runningCount: 2,
+    pendingCount: 0,
+    taskDefinition: taskDefinitionArn(name, 3),
+    deployments: [
+      {
+        id: `ecs-svc/${name}`,
+        status: 'PRIMARY',
+        taskDefinition: taskDefinitionArn(name, 3),
+        desiredCount: 2,
+        pendingCount: 0,
+        runningCount: 2,
+        failedTasks: 0,
+        createdAt: new Date('2026-10-01T10:00:00.000Z'),
+        updatedAt: new Date('2026-10-01T10:05:00.000Z'),
+        rolloutState: 'COMPLETED',
+      },
+    ],
+    schedulingStrategy: 'REPLICA',
+    deploymentController: { type: 'ECS' },
+    createdAt: new Date('2025-02-01T10:00:00.000Z'),
+    ...overrides,
+  };
+}
+
+describe('ecsCollector: services and task definitions', () => {
+  const wanted: ReadonlySet<SourceId> = new Set(['ecs.services', 'ecs.taskDefinitions']);
+
+  afterEach(() => {
+    ecsMock.reset();
+  });
+
+  it('(client mock: moto ignores capacity provider strategies on services and rejects EXTERNAL) reads launch types, strategies and Fargate platforms', async () => {
+    // Prepare
+    ecsMock.on(ListClustersCommand).resolves({ clusterArns: [clusterArn('hybrid')] });
+    ecsMock.on(ListServicesCommand).resolves({
+      serviceArns: [
+        serviceArn('hybrid', 'web'),
+        serviceArn('hybrid', 'line-control'),
+        serviceArn('hybrid', 'cache'),
+      ],
+    });
+    ecsMock.on(DescribeServicesCommand).resolves({
+      services: [
+        service('hybrid', 'web', {
+          capacityProviderStrategy: [
+            { capacityProvider: 'FARGATE_SPOT', weight: 3 },
+            { capacityProvider: 'FARGATE', weight: 1, base: 1 },
+          ],
+          platformVersion: '1.4.0',
+          platformFamily: 'WINDOWS_SERVER_2022_CORE',
+          networkConfiguration: {
+            awsvpcConfiguration: {
+              subnets: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'],
+              securityGroups: ['sg-1'],
+            },
+          },
+          deployments: [
+            {
+              id: 'ecs-svc/2',
+              status: 'ACTIVE',
+              platformVersion: '1.3.0',
+              platformFamily: 'WINDOWS_SERVER_2022_CORE',
+              runningCount: 1,
+              taskDefinition: taskDefinitionArn('web', 2),
+            },
+            {
+              id: 'ecs-svc/3',
+              status: 'PRIMARY',
+              platformVersion: '1.4.0',
+              platformFamily: 'WINDOWS_SERVER_2022_CORE',
+              runningCount: 1,
+              taskDefinition: taskDefinitionArn('web', 3),
+            },
+          ],
+        }),
+        service('hybrid', 'line-control', { launchType: 'EXTERNAL', runningCount: 4, desiredCount: 4 }),
+        // Shares the task definition of web: described once.
+        service('hybrid', 'cache', { launchType: 'EC2', taskDefinition: taskDefinitionArn('web', 3) }),
+      ],
+      failures: [],
+    });
+    ecsMock.on(DescribeTaskDefinitionCommand).callsFake((input: { taskDefinition: string }) => ({
+      taskDefinition: {
+        taskDefinitionArn: input.taskDefinition,
+        family: input.taskDefinition.split('/').pop()?.split(':')[0],
+        revision: Number(input.taskDefinition.split(':').pop()),
+        status: 'ACTIVE',
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2022_CORE', cpuArchitecture: 'X86_64' },
+        cpu: '1024',
+        memory: '2048',
+        containerDefinitions: [
+          { name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/web:5.1`, essential: true },
+          { name: 'sidecar', image: 'mcr.microsoft.com/dotnet/aspnet:8.0', essential: false },
+        ],
+      },
+    }));
+
+    // Act
+    const sources = await ecsCollector.collect(makeContext(), wanted);
+
+    // Assess
+    const services = sources['ecs.services']?.ok ? sources['ecs.services'].items : [];
+    expect(services[0]).toEqual({
+      serviceArn: serviceArn('hybrid', 'web'),
+      serviceName: 'web',
+      clusterArn: clusterArn('hybrid'),
+      status: 'ACTIVE',
+      capacityProviderStrategy: [
+        { capacityProvider: 'FARGATE_SPOT', weight: 3 },
+        { capacityProvider: 'FARGATE', weight: 1, base: 1 },
+      ],
+      platformVersion: '1.4.0',
+      platformFamily: 'WINDOWS_SERVER_2022_CORE',
+      desiredCount: 2,
+      runningCount: 2,
+      pendingCount: 0,
+      taskDefinitionArn: taskDefinitionArn('web', 3),
+      // The primary deployment first.
+      deployments: [
+        {
+          status: 'PRIMARY',
+          platformVersion: '1.4.0',
+          taskDefinitionArn: taskDefinitionArn('web', 3),
+          runningCount: 1,
+        },
+        {
+          status: 'ACTIVE',
+          platformVersion: '1.3.0',
+          taskDefinitionArn: taskDefinitionArn('web', 2),
+          runningCount: 1,
+        },
+      ],
+      subnetIds: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'],
+      schedulingStrategy: 'REPLICA',
+      createdAt: '2025-02-01T10:00:00.000Z',
+    });
+    expect(services.map((s) => [s.serviceName, s.launchType, s.runningCount])).toEqual([
+      ['web', undefined, 2],
+      ['line-control', 'EXTERNAL', 4],
+      ['cache', 'EC2', 2],
+    ]);
+    expect(sources['ecs.taskDefinitions']).toEqual({
+      ok: true,
+      items: [
+        {
+          taskDefinitionArn: taskDefinitionArn('web', 3),
+          family: 'web',
+          revision: 3,
+          status: 'ACTIVE',
+          requiresCompatibilities: ['FARGATE'],
+          networkMode: 'awsvpc',
+          operatingSystemFamily: 'WINDOWS_SERVER_2022_CORE',
+          cpuArchitecture: 'X86_64',
+          cpu: '1024',
+          memory: '2048',
+          containers: [
+            {
+              container: 'app',
+              image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/web:5.1`,
+              registry: {
+                kind: 'ecr',
+                host: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`,
+                accountId: ACCOUNT,
+                region: REGION,
+              },
+              repository: 'web',
+              tag: '5.1',
+            },
+            {
+              container: 'sidecar',
+              image: 'mcr.microsoft.com/dotnet/aspnet:8.0',
+              registry: { kind: 'other', host: 'mcr.microsoft.com' },
+              repository: 'dotnet/aspnet',
+              tag: '8.0',
+            },
+          ],
+        },
+        expect.objectContaining({ taskDefinitionArn: taskDefinitionArn('line-control', 3) }),
+      ],
+    });
+    expect(ecsMock.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(2);
+  });
+
+  it('(client mock) describes services ten at a time, tolerating MISSING and skipping a task definition deleted meanwhile', async () => {
+    // Prepare: 23 services over two pages.
+    const names = Array.from({ length: 23 }, (_, i) => `svc-${String(i).padStart(2, '0')}`);
+    ecsMock.on(ListClustersCommand).resolves({ clusterArns: [clusterArn('big')] });
+    ecsMock
+      .on(ListServicesCommand)
+      .resolvesOnce({ serviceArns: names.slice(0, 20).map((n) => serviceArn('big', n)), nextToken: 'p2' })
+      .resolvesOnce({ serviceArns: names.slice(20).map((n) => serviceArn('big', n)) });
+    ecsMock.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => ({
+      // The last one was deleted after it was listed.
+      services: input.services
+        .filter((arn) => !arn.endsWith('svc-22'))
+        .map((arn) =>
+          service('big', arn.split('/').pop() as string, {
+            launchType: 'FARGATE',
+            taskDefinition: taskDefinitionArn('shared', 1),
+          }),
+        ),
+      failures: input.services
+        .filter((arn) => arn.endsWith('svc-22'))
+        .map((arn) => ({ arn, reason: 'MISSING' })),
+    }));
+    ecsMock.on(DescribeTaskDefinitionCommand).rejects(
+      new ClientException({
+        $metadata: { httpStatusCode: 400 },
+        message: 'Unable to describe task definition.',
+      }),
+    );
+
+    // Act
+    const sources = await ecsCollector.collect(makeContext({ pageSize: 20 }), wanted);
+
+    // Assess
+    expect(sources['ecs.services']?.ok && sources['ecs.services'].items).toHaveLength(22);
+    expect(
+      ecsMock.commandCalls(DescribeServicesCommand).map((c) => c.args[0].input.services?.length),
+    ).toEqual([10, 10, 3]);
+    expect(ecsMock.commandCalls(ListServicesCommand)[0]?.args[0].input).toMatchObject({
+      cluster: clusterArn('big'),
+      maxResults: 20,
+    });
+    expect(sources['ecs.taskDefinitions']).toEqual({ ok: true, items: [] });
+    expect(ecsMock.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(1);
+  });
+
+  it('(client mock) fails services and task definitions together when ListServices is denied, and the clusters not at all', async () => {
+    // Prepare
+    ecsMock.on(ListClustersCommand).resolves({ clusterArns: [clusterArn('web')] });
+    ecsMock
+      .on(DescribeClustersCommand)
+      .resolves({ clusters: [{ clusterArn: clusterArn('web'), clusterName: 'web' }] });
+    ecsMock.on(ListServicesCommand).rejects(
+      new AccessDeniedException({
+        $metadata: { httpStatusCode: 400 },
+        message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/estatescan/scan is not authorized to perform: ecs:ListServices`,
+      }),
+    );
+
+    // Act
+    const sources = await ecsCollector.collect(
+      makeContext(),
+      new Set<SourceId>(['ecs.clusters', 'ecs.services', 'ecs.taskDefinitions']),
+    );
+
+    // Assess
+    expect(sources['ecs.clusters']?.ok).toBe(true);
+    for (const source of ['ecs.services', 'ecs.taskDefinitions'] as const) {
+      expect(sources[source]).toEqual({
+        ok: false,
+        error: expect.objectContaining({
+          source,
+          operation: 'ecs:ListServices',
+          code: 'AccessDeniedException',
+        }),
+      });
+    }
+    expect(ecsMock.commandCalls(DescribeServicesCommand)).toHaveLength(0);
+  });
+
+  it('(client mock) reads the services but no task definition when only the services are wanted (a scan)', async () => {
+    // Prepare
+    ecsMock.on(ListClustersCommand).resolves({ clusterArns: [clusterArn('web')] });
+    ecsMock.on(ListServicesCommand).resolves({ serviceArns: [serviceArn('web', 'api')] });
+    ecsMock.on(DescribeServicesCommand).resolves({ services: [service('web', 'api')], failures: [] });
+
+    // Act
+    const sources = await ecsCollector.collect(makeContext(), new Set<SourceId>(['ecs.services']));
+
+    // Assess
+    expect(Object.keys(sources)).toEqual(['ecs.services']);
+    expect(ecsMock.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(0);
+    expect(ecsMock.commandCalls(DescribeClustersCommand)).toHaveLength(0);
   });
 });

@@ -1,11 +1,17 @@
 import {
   AccessDeniedException,
+  type AddonInfo,
   type Cluster,
+  DescribeAddonCommand,
+  DescribeAddonVersionsCommand,
   DescribeClusterCommand,
   DescribeClusterVersionsCommand,
+  DescribeFargateProfileCommand,
   DescribeNodegroupCommand,
   EKSClient,
+  ListAddonsCommand,
   ListClustersCommand,
+  ListFargateProfilesCommand,
   ListNodegroupsCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-eks';
@@ -13,7 +19,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AccountClients } from '../../../../src/aws/clients.ts';
 import { AccountScope, type CollectorContext } from '../../../../src/inventory/collector.ts';
-import { eksCollector } from '../../../../src/inventory/collectors/eks.ts';
+import {
+  addonCompatibility,
+  compareVersions,
+  eksCollector,
+  kubernetesMinor,
+  nextKubernetesMinor,
+} from '../../../../src/inventory/collectors/eks.ts';
 import type { SourceId } from '../../../../src/inventory/types.ts';
 
 const ACCOUNT = '111111111111';
@@ -170,6 +182,7 @@ describe('eksCollector', () => {
           capacityType: 'SPOT',
           instanceTypes: ['m6i.large', 'm5.large'],
           scaling: { minSize: 1, maxSize: 6, desiredSize: 3 },
+          subnetIds: ['subnet-0a1b2c3d'],
           tags: { env: 'prod' },
         },
       ],
@@ -265,6 +278,7 @@ describe('eksCollector', () => {
           amiType: 'AL2023_x86_64_STANDARD',
           instanceTypes: [],
           scaling: {},
+          subnetIds: [],
           tags: {},
         },
         {
@@ -273,6 +287,7 @@ describe('eksCollector', () => {
           amiType: 'AL2023_x86_64_STANDARD',
           instanceTypes: [],
           scaling: {},
+          subnetIds: [],
           tags: {},
         },
       ],
@@ -508,5 +523,328 @@ describe('eksCollector', () => {
     // Assess
     expect(sources).toEqual({});
     expect(eksMock.calls()).toHaveLength(0);
+  });
+});
+
+/** The VPC CNI's versions as DescribeAddonVersions lists them (newest first), for every Kubernetes version. */
+const vpcCniVersions: AddonInfo = {
+  addonName: 'vpc-cni',
+  type: 'networking',
+  owner: 'aws',
+  publisher: 'eks',
+  addonVersions: [
+    {
+      addonVersion: 'v1.19.2-eksbuild.5',
+      architecture: ['amd64', 'arm64'],
+      compatibilities: ['1.29', '1.30', '1.31', '1.32'].map((v) => ({
+        clusterVersion: v,
+        platformVersions: ['*'],
+        defaultVersion: v === '1.32',
+      })),
+      requiresConfiguration: false,
+    },
+    {
+      addonVersion: 'v1.18.3-eksbuild.1',
+      architecture: ['amd64', 'arm64'],
+      compatibilities: ['1.28', '1.29', '1.30', '1.31'].map((v) => ({
+        clusterVersion: v,
+        platformVersions: ['*'],
+        defaultVersion: v !== '1.28',
+      })),
+      requiresConfiguration: false,
+    },
+    {
+      addonVersion: 'v1.15.1-eksbuild.1',
+      architecture: ['amd64', 'arm64'],
+      compatibilities: ['1.26', '1.27', '1.28'].map((v) => ({
+        clusterVersion: v,
+        platformVersions: ['*'],
+        defaultVersion: v === '1.28',
+      })),
+      requiresConfiguration: false,
+    },
+  ],
+};
+
+describe('eksCollector: Fargate profiles and add-ons', () => {
+  const placement: ReadonlySet<SourceId> = new Set(['eks.fargateProfiles', 'eks.addons']);
+
+  afterEach(() => {
+    eksMock.reset();
+  });
+
+  /** Two EKS-run clusters (1.31 and 1.28) and a connected one. */
+  function clusters(): void {
+    eksMock.on(ListClustersCommand).resolves({ clusters: ['prod', 'legacy', 'onprem'] });
+    eksMock
+      .on(DescribeClusterCommand, { name: 'prod' })
+      .resolves({ cluster: eksRunCluster('prod', { version: '1.31' }) })
+      .on(DescribeClusterCommand, { name: 'legacy' })
+      .resolves({ cluster: eksRunCluster('legacy', { version: '1.28' }) })
+      .on(DescribeClusterCommand, { name: 'onprem' })
+      .resolves({
+        cluster: {
+          name: 'onprem',
+          arn: clusterArn('onprem'),
+          status: 'ACTIVE',
+          connectorConfig: {
+            provider: 'EKS_ANYWHERE',
+            roleArn: `arn:aws:iam::${ACCOUNT}:role/eks-connector-agent`,
+          },
+        },
+      });
+  }
+
+  it('(client mock: moto cannot emulate EKS add-ons) reads each add-on and its compatibility, asking DescribeAddonVersions once per add-on name', async () => {
+    // Prepare
+    clusters();
+    eksMock
+      .on(ListAddonsCommand, { clusterName: 'prod' })
+      .resolves({ addons: ['vpc-cni', 'coredns'] })
+      .on(ListAddonsCommand, { clusterName: 'legacy' })
+      .resolves({ addons: ['vpc-cni'] });
+    eksMock
+      .on(DescribeAddonCommand, { clusterName: 'prod', addonName: 'vpc-cni' })
+      .resolves({
+        addon: {
+          addonName: 'vpc-cni',
+          clusterName: 'prod',
+          status: 'ACTIVE',
+          addonVersion: 'v1.18.3-eksbuild.1',
+          addonArn: `arn:aws:eks:${REGION}:${ACCOUNT}:addon/prod/vpc-cni/a1b2c3d4-0000-4e5f-8a9b-0c1d2e3f4a5b`,
+          health: { issues: [] },
+          createdAt: new Date('2024-06-01T10:00:00.000Z'),
+          modifiedAt: new Date('2024-06-01T10:00:00.000Z'),
+          tags: { team: 'platform' },
+        },
+      })
+      .on(DescribeAddonCommand, { clusterName: 'prod', addonName: 'coredns' })
+      .rejects(new ResourceNotFoundException({ $metadata: { httpStatusCode: 404 }, message: 'gone' }))
+      .on(DescribeAddonCommand, { clusterName: 'legacy', addonName: 'vpc-cni' })
+      .resolves({
+        addon: {
+          addonName: 'vpc-cni',
+          clusterName: 'legacy',
+          status: 'ACTIVE',
+          addonVersion: 'v1.15.1-eksbuild.1',
+        },
+      });
+    eksMock.on(DescribeAddonVersionsCommand).resolves({ addons: [vpcCniVersions] });
+    eksMock.on(ListFargateProfilesCommand).resolves({ fargateProfileNames: [] });
+
+    // Act
+    const sources = await eksCollector.collect(makeContext(), placement);
+
+    // Assess
+    expect(sources['eks.addons']).toEqual({
+      ok: true,
+      items: [
+        {
+          clusterName: 'prod',
+          clusterVersion: '1.31',
+          addonName: 'vpc-cni',
+          addonVersion: 'v1.18.3-eksbuild.1',
+          addonArn: `arn:aws:eks:${REGION}:${ACCOUNT}:addon/prod/vpc-cni/a1b2c3d4-0000-4e5f-8a9b-0c1d2e3f4a5b`,
+          status: 'ACTIVE',
+          compatibility: {
+            listed: true,
+            kubernetesVersions: ['1.28', '1.29', '1.30', '1.31'],
+            nextKubernetesVersion: '1.32',
+            defaultVersion: 'v1.18.3-eksbuild.1',
+            bridgeVersion: 'v1.19.2-eksbuild.5',
+          },
+          tags: { team: 'platform' },
+        },
+        {
+          clusterName: 'legacy',
+          clusterVersion: '1.28',
+          addonName: 'vpc-cni',
+          addonVersion: 'v1.15.1-eksbuild.1',
+          status: 'ACTIVE',
+          compatibility: {
+            listed: true,
+            kubernetesVersions: ['1.26', '1.27', '1.28'],
+            nextKubernetesVersion: '1.29',
+            defaultVersion: 'v1.15.1-eksbuild.1',
+            bridgeVersion: 'v1.18.3-eksbuild.1',
+          },
+          tags: {},
+        },
+      ],
+    });
+    // Once for the name, with no Kubernetes version: one answer covers both clusters and their next versions.
+    expect(eksMock.commandCalls(DescribeAddonVersionsCommand).map((c) => c.args[0].input)).toEqual([
+      { addonName: 'vpc-cni', maxResults: 100 },
+    ]);
+    // A connected cluster has no add-ons or Fargate profiles EKS could list.
+    expect(
+      eksMock
+        .commandCalls(ListAddonsCommand)
+        .map((c) => c.args[0].input.clusterName)
+        .sort(),
+    ).toEqual(['legacy', 'prod']);
+    expect(sources['eks.fargateProfiles']).toEqual({ ok: true, items: [] });
+  });
+
+  it('(client mock) keeps add-ons whose versions cannot be read, compatibility unknown and the failure recorded once per name', async () => {
+    // Prepare
+    clusters();
+    eksMock.on(ListAddonsCommand).resolves({ addons: ['kube-proxy'] });
+    eksMock.on(DescribeAddonCommand).callsFake((input: { clusterName: string; addonName: string }) => ({
+      addon: {
+        addonName: input.addonName,
+        clusterName: input.clusterName,
+        addonVersion: 'v1.31.3-eksbuild.2',
+      },
+    }));
+    eksMock
+      .on(DescribeAddonVersionsCommand)
+      .rejects(new AccessDeniedException({ $metadata: { httpStatusCode: 403 }, message: 'not authorized' }));
+    const ctx = makeContext();
+
+    // Act
+    const sources = await eksCollector.collect(ctx, new Set<SourceId>(['eks.addons']));
+
+    // Assess
+    const items = sources['eks.addons']?.ok ? sources['eks.addons'].items : [];
+    expect(items.map((a) => [a.clusterName, a.addonName, a.compatibility])).toEqual([
+      ['prod', 'kube-proxy', undefined],
+      ['legacy', 'kube-proxy', undefined],
+    ]);
+    expect(ctx.errors).toEqual([
+      expect.objectContaining({
+        source: 'eks.addons',
+        operation: 'eks:DescribeAddonVersions',
+        code: 'AccessDeniedException',
+        resourceId: 'kube-proxy',
+      }),
+    ]);
+  });
+
+  it('(client mock) fails the add-on source when ListAddons is denied, and the profiles with the clusters when they cannot be listed', async () => {
+    // Prepare
+    clusters();
+    eksMock
+      .on(ListAddonsCommand)
+      .rejects(new AccessDeniedException({ $metadata: { httpStatusCode: 403 }, message: 'not authorized' }));
+    eksMock.on(ListFargateProfilesCommand).resolves({ fargateProfileNames: [] });
+
+    // Act
+    const denied = await eksCollector.collect(makeContext(), placement);
+    eksMock.reset();
+    eksMock
+      .on(ListClustersCommand)
+      .rejects(new AccessDeniedException({ $metadata: { httpStatusCode: 403 }, message: 'not authorized' }));
+    const noClusters = await eksCollector.collect(makeContext(), placement);
+
+    // Assess
+    expect(denied['eks.addons']).toEqual({
+      ok: false,
+      error: expect.objectContaining({ operation: 'eks:ListAddons', code: 'AccessDeniedException' }),
+    });
+    expect(denied['eks.fargateProfiles']).toEqual({ ok: true, items: [] });
+    expect(noClusters['eks.fargateProfiles']).toEqual({
+      ok: false,
+      error: expect.objectContaining({ source: 'eks.fargateProfiles', operation: 'eks:ListClusters' }),
+    });
+    expect(noClusters['eks.addons']).toMatchObject({ ok: false, error: { operation: 'eks:ListClusters' } });
+  });
+
+  it('(client mock) follows nextToken for Fargate profiles, skipping one deleted before it was described', async () => {
+    // Prepare
+    clusters();
+    eksMock.on(ListAddonsCommand).resolves({ addons: [] });
+    eksMock
+      .on(ListFargateProfilesCommand, { clusterName: 'prod' })
+      .resolvesOnce({ fargateProfileNames: ['batch'], nextToken: 't2' })
+      .resolvesOnce({ fargateProfileNames: ['gone'] })
+      .on(ListFargateProfilesCommand, { clusterName: 'legacy' })
+      .resolves({ fargateProfileNames: [] });
+    eksMock
+      .on(DescribeFargateProfileCommand, { clusterName: 'prod', fargateProfileName: 'batch' })
+      .resolves({
+        fargateProfile: {
+          fargateProfileName: 'batch',
+          fargateProfileArn: `arn:aws:eks:${REGION}:${ACCOUNT}:fargateprofile/prod/batch/1ec5a1b2-0000-5e6f-7a8b-9c0d1e2f3a4b`,
+          clusterName: 'prod',
+          createdAt: new Date('2024-02-01T10:00:00.000Z'),
+          podExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/eks-fargate-pods`,
+          subnets: ['subnet-0a1b2c3d'],
+          selectors: [{ namespace: 'batch', labels: { tier: 'jobs' } }],
+          status: 'ACTIVE',
+          tags: {},
+        },
+      })
+      .on(DescribeFargateProfileCommand, { clusterName: 'prod', fargateProfileName: 'gone' })
+      .rejects(new ResourceNotFoundException({ $metadata: { httpStatusCode: 404 }, message: 'gone' }));
+
+    // Act
+    const sources = await eksCollector.collect(makeContext({ pageSize: 1 }), placement);
+
+    // Assess
+    expect(sources['eks.fargateProfiles']).toEqual({
+      ok: true,
+      items: [
+        {
+          clusterName: 'prod',
+          fargateProfileName: 'batch',
+          fargateProfileArn: `arn:aws:eks:${REGION}:${ACCOUNT}:fargateprofile/prod/batch/1ec5a1b2-0000-5e6f-7a8b-9c0d1e2f3a4b`,
+          status: 'ACTIVE',
+          podExecutionRoleArn: `arn:aws:iam::${ACCOUNT}:role/eks-fargate-pods`,
+          subnetIds: ['subnet-0a1b2c3d'],
+          selectors: [{ namespace: 'batch', labels: { tier: 'jobs' } }],
+          tags: {},
+        },
+      ],
+    });
+  });
+});
+
+describe('add-on compatibility', () => {
+  const entries = [
+    {
+      addonVersion: 'v1.10.1-eksbuild.2',
+      kubernetesVersions: new Set(['1.27', '1.28']),
+      defaultOn: new Set(['1.27']),
+    },
+    {
+      addonVersion: 'v1.10.1-eksbuild.11',
+      kubernetesVersions: new Set(['1.28', '1.29']),
+      defaultOn: new Set(['1.28']),
+    },
+    {
+      addonVersion: 'v1.9.3-eksbuild.22',
+      kubernetesVersions: new Set(['1.28', '1.29']),
+      defaultOn: new Set<string>(),
+    },
+  ];
+
+  it('picks the newest version that runs on both the cluster version and the next, by number', () => {
+    expect(addonCompatibility(entries, 'v1.10.1-eksbuild.2', '1.28')).toEqual({
+      listed: true,
+      kubernetesVersions: ['1.27', '1.28'],
+      nextKubernetesVersion: '1.29',
+      defaultVersion: 'v1.10.1-eksbuild.11',
+      bridgeVersion: 'v1.10.1-eksbuild.11',
+    });
+  });
+
+  it('says so when EKS no longer lists the version, and names no next version it offers nothing for', () => {
+    expect(addonCompatibility(entries, 'v1.8.0-eksbuild.1', '1.29')).toEqual({
+      listed: false,
+      kubernetesVersions: [],
+    });
+  });
+
+  it('reads Kubernetes versions and orders add-on versions by their numbers', () => {
+    expect([kubernetesMinor('1.28.3'), kubernetesMinor('v1.28'), kubernetesMinor(undefined)]).toEqual([
+      '1.28',
+      undefined,
+      undefined,
+    ]);
+    expect([nextKubernetesMinor('1.9'), nextKubernetesMinor('1.31')]).toEqual(['1.10', '1.32']);
+    expect(['v1.10.1-eksbuild.11', 'v1.9.3-eksbuild.22', 'v1.10.1-eksbuild.2'].sort(compareVersions)).toEqual(
+      ['v1.9.3-eksbuild.22', 'v1.10.1-eksbuild.2', 'v1.10.1-eksbuild.11'],
+    );
   });
 });
