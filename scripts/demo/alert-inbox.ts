@@ -18,6 +18,37 @@ export interface ReceivedAlert {
   attributes: Record<string, string>;
 }
 
+/** Every message waiting in a queue subscribed to an SNS topic, as SNS delivered it, removed from it. */
+export async function drainInbox(sqs: SQSClient, queueUrl: string): Promise<ReceivedAlert[]> {
+  const alerts: ReceivedAlert[] = [];
+  for (;;) {
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    if (!Messages?.length) return alerts;
+    for (const m of Messages) {
+      const envelope = JSON.parse(m.Body ?? '{}') as {
+        Subject?: string;
+        Message?: string;
+        MessageAttributes?: Record<string, { Value: string }>;
+      };
+      alerts.push({
+        subject: envelope.Subject ?? '',
+        body: envelope.Message ?? '',
+        attributes: Object.fromEntries(
+          Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value]),
+        ),
+      });
+    }
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
+    );
+  }
+}
+
 export async function createAlertInbox(endpoint: string) {
   const config = { region: 'eu-west-1', endpoint, credentials: DEMO_HUB_CREDENTIALS };
   const sns = new SNSClient(config);
@@ -31,36 +62,7 @@ export async function createAlertInbox(endpoint: string) {
   return {
     topicArn,
     /** Every message waiting in the inbox, removed from it. */
-    async receive(): Promise<ReceivedAlert[]> {
-      const alerts: ReceivedAlert[] = [];
-      for (;;) {
-        const { Messages } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-        );
-        if (!Messages?.length) break;
-        for (const m of Messages) {
-          const envelope = JSON.parse(m.Body ?? '{}') as {
-            Subject?: string;
-            Message?: string;
-            MessageAttributes?: Record<string, { Value: string }>;
-          };
-          alerts.push({
-            subject: envelope.Subject ?? '',
-            body: envelope.Message ?? '',
-            attributes: Object.fromEntries(
-              Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value]),
-            ),
-          });
-        }
-        await sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-          }),
-        );
-      }
-      return alerts;
-    },
+    receive: () => drainInbox(sqs, queueUrl),
   };
 }
 

@@ -37,13 +37,8 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { drainInbox, type ReceivedAlert } from '../demo/alert-inbox.ts';
 import { DEMO_HUB_CREDENTIALS, seedDemoEstate } from '../demo/estate.ts';
 import { freePort } from '../emulator/moto.ts';
 import { packageWithOsls } from '../package.ts';
@@ -81,11 +76,8 @@ export interface RehearsalOptions {
   region?: string;
 }
 
-export interface AlertMessage {
-  subject: string;
-  body: string;
-  attributes: Record<string, string>;
-}
+/** One message as the queue subscribed to the alerts topic received it. */
+export type AlertMessage = ReceivedAlert;
 
 export interface ExecutionOutcome {
   executionArn: string;
@@ -311,36 +303,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
             : undefined,
         );
       },
-      async receiveAlerts() {
-        const alerts: AlertMessage[] = [];
-        for (;;) {
-          const { Messages } = await sqs.send(
-            new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
-          );
-          if (!Messages?.length) break;
-          for (const m of Messages) {
-            const envelope = JSON.parse(m.Body ?? '{}') as {
-              Subject?: string;
-              Message?: string;
-              MessageAttributes?: Record<string, { Value: string }>;
-            };
-            alerts.push({
-              subject: envelope.Subject ?? '',
-              body: envelope.Message ?? '',
-              attributes: Object.fromEntries(
-                Object.entries(envelope.MessageAttributes ?? {}).map(([k, v]) => [k, v.Value]),
-              ),
-            });
-          }
-          await sqs.send(
-            new DeleteMessageBatchCommand({
-              QueueUrl: queueUrl,
-              Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
-            }),
-          );
-        }
-        return alerts;
-      },
+      receiveAlerts: () => drainInbox(sqs, queueUrl),
       stop: stopAll,
     };
   } catch (error) {
